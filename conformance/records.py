@@ -1,0 +1,83 @@
+"""What one conformance test leaves behind: the hand-off between the harness and the reports.
+
+The pytest plugin fills these while the suite runs; ``conformance.report`` turns a list of them
+into per-requirement verdicts and into report.json / report.html / report.md / junit.xml.
+Keeping them plain dataclasses (JSON-serialisable through ``asdict``) lets pytest-xdist workers
+ship them to the controller and lets the report code be tested without running a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["passed", "failed", "skipped", "error"]
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its answer, with every credential already redacted."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status: int | None
+    response_headers: dict[str, str]
+    response_body: str | None
+    elapsed_ms: float
+    error: str | None = None  # transport failure (timeout, reset, refused), when there was no answer
+    truncated: bool = False  # a body was cut at the transcript cap
+
+
+@dataclass
+class CheckResult:
+    """One assertion about one requirement, made by ``verify`` inside a test."""
+
+    requirement: str
+    passed: bool
+    message: str
+    expected: str | None = None
+    actual: str | None = None
+
+
+@dataclass
+class TestRecord:
+    """One collected test of the suite and what became of it."""
+
+    nodeid: str
+    requirements: list[str]
+    outcome: Outcome
+    duration_s: float = 0.0
+    message: str | None = None  # failure text, or the skip reason
+    checks: list[CheckResult] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TestRecord:
+        return cls(
+            nodeid=data["nodeid"],
+            requirements=list(data["requirements"]),
+            outcome=data["outcome"],
+            duration_s=data.get("duration_s", 0.0),
+            message=data.get("message"),
+            checks=[CheckResult(**c) for c in data.get("checks", [])],
+            exchanges=[Exchange(**e) for e in data.get("exchanges", [])],
+        )
+
+
+@dataclass
+class RunInfo:
+    """The run as a whole: what was tested, how, and when (never a credential)."""
+
+    tool_version: str
+    target: str
+    embedded: bool
+    profile: str
+    options: dict[str, Any]
+    started_at: str  # ISO 8601, UTC
+    finished_at: str
+    capabilities: dict[str, Any] = field(default_factory=dict)
