@@ -1,0 +1,1 @@
+"""Tests of the contract: openapi.yaml, schemas/, conformance.contract and conformance.xml_codec."""
