@@ -45,6 +45,8 @@ class CheckResult:
 class TestRecord:
     """One collected test of the suite and what became of it."""
 
+    __test__ = False  # a data class, not a test: keeps pytest from collecting it where imported
+
     nodeid: str
     requirements: list[str]
     outcome: Outcome

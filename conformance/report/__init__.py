@@ -1,0 +1,306 @@
+"""Conformance reports: verdicts per requirement, and report.json / .html / .md / junit.xml.
+
+The plugin calls, at the end of a run::
+
+    report = build_report(run_info, records, strict=..., baseline=..., secrets=[user_token, ...])
+    write_reports(report, report_dir)
+    session.exitstatus = exit_status(report)
+
+``report`` is a plain JSON-able dict (its shape is ``schemas/report.json``); every renderer works
+from that dict alone, so ``groove-conformance report report.json --html ...`` re-renders a
+published run without the records.  Credentials are redacted once, here, when the dict is
+built: the renderers never see them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from conformance.records import Exchange, RunInfo, TestRecord
+from conformance.report import baseline as _baseline
+from conformance.report.baseline import BaselineError, load_baseline
+from conformance.report.redact import Scrubber
+from conformance.report.repro import curl_command
+from conformance.report.verdicts import (
+    ADVISORY_FAILED,
+    EXPECTED_FAILURE,
+    FAILED,
+    LEVELS,
+    PASSED,
+    VERDICTS,
+    blocks,
+    count,
+    judge,
+)
+
+__all__ = [
+    "BaselineError",
+    "GENERAL",
+    "REPORT_FILES",
+    "SCHEMA_VERSION",
+    "VERDICTS",
+    "build_report",
+    "exit_status",
+    "load_baseline",
+    "write_reports",
+]
+
+SCHEMA_VERSION = 1
+# The operation column of a requirement that names no operation (it holds for all of them).
+GENERAL = "general"
+# Exchanges kept per failure: the last ones, which are the ones the failing check looked at.
+MAX_EXCHANGES_PER_FAILURE = 8
+REPORT_FILES = ("report.json", "report.html", "report.md", "junit.xml")
+
+
+def _requirement_fields(req: Any) -> dict[str, Any]:
+    """What the report says about a catalogue entry, read by attribute (duck-typed for tests)."""
+    source = getattr(req, "source", None)
+    return {
+        "id": req.id,
+        "level": req.level,
+        "operations": list(getattr(req, "operations", ()) or ()),
+        "profiles": list(getattr(req, "profiles", ()) or ()),
+        "statement": req.statement,
+        "source": {
+            "file": getattr(source, "file", "") or "",
+            "heading": getattr(source, "heading", "") or "",
+            "quote": getattr(source, "quote", "") or "",
+        },
+        "erratum": getattr(req, "erratum", None),
+    }
+
+
+def _exchange(exchange: Exchange, scrub: Scrubber) -> dict[str, Any]:
+    data = asdict(exchange)
+    data["url"] = scrub.url(exchange.url)
+    data["request_headers"] = scrub.headers(exchange.request_headers)
+    data["response_headers"] = scrub.headers(exchange.response_headers)
+    for key in ("request_body", "response_body", "error"):
+        if data[key] is not None:
+            data[key] = scrub.text(data[key])
+    data["method"] = scrub.text(exchange.method)
+    data["repro"] = curl_command(exchange, scrub)
+    return data
+
+
+def _test_entry(record: TestRecord, checks: list, scrub: Scrubber) -> dict[str, Any]:
+    return {
+        "nodeid": record.nodeid,
+        "outcome": record.outcome,
+        "duration_s": round(float(record.duration_s or 0.0), 3),
+        "message": scrub.text(record.message) if record.message else None,
+        "checks": [
+            {
+                "passed": c.passed,
+                "message": scrub.text(c.message or ""),
+                "expected": scrub.text(c.expected) if c.expected is not None else None,
+                "actual": scrub.text(c.actual) if c.actual is not None else None,
+            }
+            for c in checks
+        ],
+    }
+
+
+def _summary(requirements: list[dict[str, Any]], records: list[TestRecord]) -> dict[str, Any]:
+    by_level: dict[str, dict[str, int]] = {}
+    by_operation: dict[str, dict[str, int]] = {}
+    for level in LEVELS:
+        by_level[level] = count(r["verdict"] for r in requirements if r["level"] == level)
+    for r in requirements:
+        by_level.setdefault(r["level"], count(()))
+        for op in r["operations"] or [GENERAL]:
+            by_operation.setdefault(op, count(()))[r["verdict"]] += 1
+    for r in requirements:
+        if r["level"] not in LEVELS:
+            by_level[r["level"]][r["verdict"]] += 1
+    tests = {"total": len(records), "passed": 0, "failed": 0, "skipped": 0, "error": 0}
+    for rec in records:
+        tests[rec.outcome] = tests.get(rec.outcome, 0) + 1
+    return {
+        "requirements": len(requirements),
+        "by_verdict": count(r["verdict"] for r in requirements),
+        "by_level": by_level,
+        "by_operation": dict(sorted(by_operation.items(), key=lambda kv: (kv[0] == GENERAL, kv[0]))),
+        "tests": tests,
+    }
+
+
+def _overall(by_verdict: dict[str, int], strict: bool) -> dict[str, Any]:
+    failed = by_verdict.get(FAILED, 0)
+    advisory = by_verdict.get(ADVISORY_FAILED, 0)
+    expected = by_verdict.get(EXPECTED_FAILURE, 0)
+    if failed:
+        line = f"FAILED: {failed} requirement{'s' if failed != 1 else ''} not met"
+    else:
+        line = "PASSED: every tested requirement that fails the run is met"
+    notes = []
+    if expected:
+        notes.append(f"{expected} expected failure{'s' if expected != 1 else ''} (baseline)")
+    if advisory:
+        notes.append(f"{advisory} advisory failure{'s' if advisory != 1 else ''} (SHOULD/MAY)")
+    if notes:
+        line += "; " + ", ".join(notes)
+    return {
+        "verdict": FAILED if failed else PASSED,
+        "exit_status": 1 if failed else 0,
+        "strict": strict,
+        "line": line,
+    }
+
+
+def build_report(
+    run: RunInfo,
+    records: list[TestRecord],
+    *,
+    strict: bool,
+    baseline: Mapping[str, str] | None,
+    catalogue: Mapping[str, Any] | None = None,
+    secrets: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The report of one run, as the JSON-able dict that ``schemas/report.json`` describes.
+
+    ``baseline`` maps requirement IDs to the reason their failure is expected (``load_baseline``).
+    ``catalogue`` defaults to ``conformance.catalogue.load_catalogue()``; tests pass a small one.
+    ``secrets`` are credential values (user and developer tokens) to blank out wherever they
+    appear, on top of the structural redaction of headers, query parameters and option keys.
+    """
+    if catalogue is None:
+        from conformance.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    scrub = Scrubber(secrets)
+    records = list(records)
+    named = {rid for rec in records for rid in rec.requirements} | {
+        c.requirement for rec in records for c in rec.checks
+    }
+    warnings: list[str] = []
+    applicable: dict[str, Any] = {}
+    not_applicable: list[str] = []
+    for rid, req in catalogue.items():
+        profiles = tuple(getattr(req, "profiles", ()) or ())
+        if profiles and run.profile not in profiles and rid not in named:
+            not_applicable.append(rid)
+        else:
+            applicable[rid] = req
+    for rid in sorted(named - set(catalogue)):
+        warnings.append(f"tests name {rid}, which is not in the requirement catalogue")
+
+    judgements = judge({rid: req.level for rid, req in applicable.items()}, records, strict=strict)
+    baseline = dict(baseline or {})
+
+    requirements: list[dict[str, Any]] = []
+    for rid, j in judgements.items():
+        req = applicable.get(rid)
+        entry = (
+            _requirement_fields(req)
+            if req is not None
+            else {
+                "id": rid,
+                "level": j.level,
+                "operations": [],
+                "profiles": [],
+                "statement": "(not in the requirement catalogue)",
+                "source": {"file": "", "heading": "", "quote": ""},
+                "erratum": None,
+            }
+        )
+        entry["statement"] = scrub.text(entry["statement"])
+        verdict = j.verdict
+        if rid in baseline and verdict == FAILED:
+            verdict = EXPECTED_FAILURE
+        entry["verdict"] = verdict
+        entry["baseline"] = None
+        if rid in baseline:
+            status = {FAILED: _baseline.EXPECTED, PASSED: _baseline.STALE}.get(j.verdict, _baseline.UNUSED)
+            entry["baseline"] = {"reason": scrub.text(baseline[rid]), "status": status}
+        entry["tests"] = [_test_entry(rec, checks, scrub) for rec, checks in j.tests]
+        entry["skip_reasons"] = [
+            {"test": node, "reason": scrub.text(reason)} for node, reason in j.skip_reasons
+        ]
+        failures = []
+        for f in j.failures:
+            exchanges = f.record.exchanges
+            kept = exchanges[-MAX_EXCHANGES_PER_FAILURE:]
+            failures.append(
+                {
+                    "test": f.record.nodeid,
+                    "kind": f.kind,
+                    "blocking": blocks(entry["level"], strict),
+                    "message": scrub.text(f.message or ""),
+                    "expected": scrub.text(f.expected) if f.expected is not None else None,
+                    "actual": scrub.text(f.actual) if f.actual is not None else None,
+                    "exchanges": [_exchange(x, scrub) for x in kept],
+                    "exchanges_omitted": len(exchanges) - len(kept),
+                }
+            )
+        entry["failures"] = failures
+        requirements.append(entry)
+
+    known = set(judgements)
+    baseline_section = None
+    if baseline:
+        baseline_section = {
+            "entries": [
+                {
+                    "id": rid,
+                    "reason": scrub.text(reason),
+                    "status": next(
+                        (r["baseline"]["status"] for r in requirements if r["id"] == rid), _baseline.UNKNOWN
+                    ),
+                }
+                for rid, reason in baseline.items()
+            ],
+        }
+        for e in baseline_section["entries"]:
+            if e["id"] not in known:
+                warnings.append(f"the baseline lists {e['id']}, which this run does not judge")
+
+    summary = _summary(requirements, records)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "groove-conformance", "version": scrub.text(run.tool_version)},
+        "target": scrub.url(run.target),
+        "embedded": bool(run.embedded),
+        "profile": run.profile,
+        "strict": bool(strict),
+        "options": scrub.deep(dict(run.options), drop_secret_keys=True),
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "capabilities": scrub.deep(dict(run.capabilities), drop_secret_keys=True),
+        "overall": _overall(summary["by_verdict"], strict),
+        "summary": summary,
+        "baseline": baseline_section,
+        "requirements": requirements,
+        "not_applicable": not_applicable,
+        "warnings": warnings,
+    }
+
+
+def exit_status(report: Mapping[str, Any]) -> int:
+    """1 when a requirement is ``failed`` (not covered by the baseline), else 0.
+
+    Read from the requirements themselves rather than ``overall``, so a hand-edited or
+    re-rendered report cannot claim a pass it does not show.
+    """
+    return 1 if any(r.get("verdict") == FAILED for r in report.get("requirements", ())) else 0
+
+
+def write_reports(report: Mapping[str, Any], report_dir: Path) -> None:
+    """Write report.json, report.html, report.md and junit.xml into ``report_dir`` (created)."""
+    from conformance.report.html import render_html
+    from conformance.report.junit import render_junit
+    from conformance.report.markdown import render_markdown
+
+    report_dir = Path(report_dir)
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "report.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (report_dir / "report.html").write_text(render_html(report), encoding="utf-8")
+    (report_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    (report_dir / "junit.xml").write_bytes(render_junit(report))
