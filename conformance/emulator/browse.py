@@ -1,0 +1,202 @@
+"""Browsing: a user's collection by type, and the tracks of one playlist in playlist order.
+
+Paging (uri-browse-user-collection-playlist.md, uri-browse-sub-items.md, json-paginatedlist.md;
+erratum E18):
+
+* ``maxItems`` is a 32-bit integer in 1..25, default 25; anything else is 400 INVALID_INPUT_PARAMETER
+  ("Parameter maxItems must have a value of at most 25" for too large, as the page shows).
+* ``page`` (default 0) skips ``page * maxItems`` items; negative or non-integer is 400.
+* When more items remain the list carries a ``ContinuationToken``; calling the same URL with it
+  (other optional parameters removed, though a ``maxItems`` next to it is tolerated) yields the next
+  items. The token is opaque: an HMAC-signed record of (user, list, offset, page size, order) under
+  a secret kept in the database, so a token survives a restart but is bound to its user and list:
+  a forged, altered, foreign or other-list token is 400 CONTINUATION_TOKEN_INVALID_ERROR.
+* ``orderBy``: the values the browse page shows (ArtistName for artists, AlbumTitle for albums,
+  TrackTitle for tracks); any other value for a type, or any value for playlists and playlist
+  tracks (whose order is their own), is 400 INCOMPATIBLE_INPUT_PARAMETERS ("Invalid ordering for
+  this content", as the page shows).
+* Every list carries ``TotalItemCount``.
+
+The emulator holds no album or artist metadata, so ``albums``, ``artists`` and ``playlistsforyou``
+are empty lists (valid, paged like the others).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.emulator.catalog import Catalog
+from conformance.emulator.errors import ApiError
+from conformance.emulator.faults import FaultSwitch
+from conformance.emulator.limits import BROWSE_MAX_ITEMS
+
+BROWSE_TYPES = ("albums", "artists", "playlists", "playlistsforyou", "tracks")
+# type -> (response member, allowed orderBy values)
+_LISTS: dict[str, tuple[str, frozenset[str]]] = {
+    "albums": ("Albums", frozenset({"AlbumTitle"})),
+    "artists": ("Artists", frozenset({"ArtistName"})),
+    "playlists": ("Playlists", frozenset()),
+    "playlistsforyou": ("Playlists", frozenset()),
+    "tracks": ("Tracks", frozenset({"TrackTitle"})),
+}
+_INT32_MAX = 2**31 - 1
+_INT = re.compile(r"^[+-]?[0-9]{1,10}$")
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    size: int
+    order: str | None
+
+
+class Tokens:
+    """Continuation tokens: signed, opaque, bound to a user and a list."""
+
+    def __init__(self, secret: str):
+        self._key = bytes.fromhex(secret)
+
+    def make(self, user: str, list_key: str, offset: int, size: int, order: str | None) -> str:
+        payload = json.dumps([user, list_key, offset, size, order], separators=(",", ":")).encode()
+        mac = hmac.new(self._key, payload, hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(mac + payload).decode("ascii").rstrip("=")
+
+    def read(self, token: str, user: str, list_key: str) -> Page:
+        invalid = ApiError("CONTINUATION_TOKEN_INVALID_ERROR", "The continuation token is not valid here")
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except ValueError:
+            raise invalid from None
+        mac, payload = raw[:16], raw[16:]
+        expected = hmac.new(self._key, payload, hashlib.sha256).digest()[:16]
+        if len(mac) != 16 or not hmac.compare_digest(mac, expected):
+            raise invalid
+        try:
+            tok_user, tok_list, offset, size, order = json.loads(payload)
+        except ValueError:
+            raise invalid from None
+        if tok_user != user or tok_list != list_key:
+            raise invalid
+        return Page(offset, size, order)
+
+
+def _int_param(raw: str, name: str) -> int:
+    text = raw.strip()
+    if not _INT.match(text):
+        raise ApiError("INVALID_INPUT_PARAMETER", f"Parameter {name} must be a 32-bit integer")
+    value = int(text)
+    if not -_INT32_MAX - 1 <= value <= _INT32_MAX:
+        raise ApiError("INVALID_INPUT_PARAMETER", f"Parameter {name} must be a 32-bit integer")
+    return value
+
+
+class Browser:
+    def __init__(self, catalog: Catalog, faults: FaultSwitch, tokens: Tokens):
+        self.catalog = catalog
+        self.faults = faults
+        self.tokens = tokens
+
+    def page(self, params: dict[str, str], user: str, list_key: str, orders: frozenset[str]) -> Page:
+        """The page a browse request asks for (query parameters already reduced to single values)."""
+        size = None
+        if "maxItems" in params:
+            size = _int_param(params["maxItems"], "maxItems")
+            if size > BROWSE_MAX_ITEMS and not self.faults.on("browse-maxitems-unbounded"):
+                raise ApiError(
+                    "INVALID_INPUT_PARAMETER",
+                    f"Parameter maxItems must have a value of at most {BROWSE_MAX_ITEMS}",
+                )
+            if size < 1:
+                raise ApiError(
+                    "INVALID_INPUT_PARAMETER", "Parameter maxItems must have a value of at least 1"
+                )
+        token = params.get("continuationToken")
+        if token is not None:
+            page = self.tokens.read(token, user, list_key)
+            return Page(page.offset, size or page.size, page.order)
+        order = params.get("orderBy")
+        if order is not None and order not in orders:
+            raise ApiError("INCOMPATIBLE_INPUT_PARAMETERS", "Invalid ordering for this content")
+        size = size or BROWSE_MAX_ITEMS
+        number = _int_param(params["page"], "page") if "page" in params else 0
+        if number < 0:
+            raise ApiError("INVALID_INPUT_PARAMETER", "Parameter page must not be negative")
+        return Page(number * size, size, order)
+
+    def _paginated(
+        self, items: list[dict[str, Any]], total: int, page: Page, user: str, list_key: str
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = {"Items": items}
+        if page.offset + len(items) < total and items:
+            out["ContinuationToken"] = self.tokens.make(
+                user, list_key, page.offset + len(items), page.size, page.order
+            )
+        out["TotalItemCount"] = total
+        return out
+
+    def collection(
+        self, conn: sqlite3.Connection, user: str, kind: str, params: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
+        if kind not in _LISTS:
+            raise ApiError(
+                "INVALID_INPUT_PARAMETER",
+                f"Unsupported browse type; expected one of {', '.join(BROWSE_TYPES)}",
+            )
+        member, orders = _LISTS[kind]
+        list_key = f"collection/{kind}"
+        page = self.page(params, user, list_key, orders)
+        items: list[dict[str, Any]] = []
+        total = 0
+        if kind == "tracks":
+            total = conn.execute("SELECT COUNT(*) FROM collection WHERE user = ?", (user,)).fetchone()[0]
+            order_sql = "track, seq" if page.order == "TrackTitle" else "seq"
+            rows = conn.execute(
+                f"SELECT id, track FROM collection WHERE user = ? ORDER BY {order_sql} LIMIT ? OFFSET ?",
+                (user, page.size, page.offset),
+            ).fetchall()
+            items = [self._track(row[0], row[1]) for row in rows]
+        elif kind == "playlists":
+            total = conn.execute("SELECT COUNT(*) FROM playlists WHERE user = ?", (user,)).fetchone()[0]
+            rows = conn.execute(
+                "SELECT id, name, published, track_count FROM playlists WHERE user = ? ORDER BY seq "
+                "LIMIT ? OFFSET ?",
+                (user, page.size, page.offset),
+            ).fetchall()
+            items = [self._playlist(*row) for row in rows]
+        return 200, {member: self._paginated(items, total, page, user, list_key)}
+
+    def playlist_tracks(
+        self, conn: sqlite3.Connection, user: str, playlist: tuple[str, str, bool], params: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
+        playlist_id, name, published = playlist
+        list_key = f"playlist/{playlist_id}"
+        page = self.page(params, user, list_key, frozenset())
+        count = conn.execute("SELECT track_count FROM playlists WHERE id = ?", (playlist_id,)).fetchone()[0]
+        rows = conn.execute(
+            "SELECT id, track FROM playlist_tracks WHERE playlist = ? ORDER BY pos LIMIT ? OFFSET ?",
+            (playlist_id, page.size, page.offset),
+        ).fetchall()
+        item = self._playlist(playlist_id, name, published, count)
+        item["Tracks"] = self._paginated([self._track(r[0], r[1]) for r in rows], count, page, user, list_key)
+        return 200, {"Playlists": {"Items": [item]}}
+
+    def _track(self, item_id: str, track: str) -> dict[str, Any]:
+        return {"Id": item_id, "Name": self.catalog.track_name(track), "Source": "Collection"}
+
+    @staticmethod
+    def _playlist(playlist_id: str, name: str, published: int, count: int) -> dict[str, Any]:
+        return {
+            "Id": playlist_id,
+            "Name": name,
+            "IsPublished": bool(published),
+            "TrackCount": count,
+            "UserIsOwner": True,
+            "Source": "Collection",
+        }

@@ -1,0 +1,158 @@
+"""Named deviations from the documents, switched on one at a time with ``--fault NAME``.
+
+A fault is data: its name, what the server then does wrong, and the requirement IDs of
+``conformance/requirements.yaml`` it violates (each list holds at least one MUST requirement, so
+the suite fails against it; the project's tests prove that). The emulator implements each fault as
+one flag check at the place where the faithful behaviour lives (``FaultSwitch.on(name)``), never as
+a second copy of a code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    description: str  # what the server does wrong when the fault is on
+    breaks: tuple[str, ...]  # requirement IDs (conformance/requirements.yaml) it violates
+    # the profiles in which the deviation shows (a suite run in another profile cannot see it)
+    profiles: tuple[str, ...] = ("groove-2016", "xbox-2013")
+
+
+_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "batch-limit-ignored",
+        "collection add/delete and playlist create accept more than 100 entries and apply them all",
+        ("ADD-LIMIT-101", "ADD-LIMIT-DUPS", "PCRE-LIMIT-101"),
+    ),
+    Fault(
+        "batch-limit-partial",
+        "an over-limit collection add answers 400 COLLECTION_INVALID_OPERATION but has already added "
+        "the first 100 entries (not atomic)",
+        ("ADD-LIMIT-ATOMIC",),
+    ),
+    Fault(
+        "batch-limit-off-by-one",
+        "a batch of exactly 100 entries is rejected as over the limit",
+        ("ADD-LIMIT-100", "CDEL-LIMIT-100", "PCRE-LIMIT-100", "PUPD-LIMIT-100"),
+    ),
+    Fault(
+        "update-limit-partial",
+        "a playlist update with more than 100 TrackActions applies the first 100, then answers 400",
+        ("PUPD-LIMIT-101",),
+    ),
+    Fault(
+        "partial-no-top-error",
+        "a partial failure answers 200 without the top-level COLLECTION_SOME_OPERATIONS_FAILED Error",
+        ("PARTIAL-TOP-ERROR", "PARTIAL-ALL-FAIL"),
+    ),
+    Fault(
+        "partial-failure-400",
+        "a partial failure answers HTTP 400 instead of 200 (the results are still in the body)",
+        ("PARTIAL-200", "ADD-INVALID-ID", "CDEL-RANDOM", "PUPD-INVALID-ITEM"),
+    ),
+    Fault(
+        "top-error-on-success",
+        "the top-level COLLECTION_SOME_OPERATIONS_FAILED Error is sent even when every item succeeded",
+        ("PARTIAL-NO-ERROR",),
+    ),
+    Fault(
+        "results-reordered",
+        "per-item results are listed failures first instead of in request order",
+        ("BATCH-ONE-RESULT", "PCRE-TRACKS"),
+    ),
+    Fault(
+        "inputid-altered",
+        "InputId is written in lower case instead of as the input (canonical upper case)",
+        ("ID-INPUTID-EXACT",),
+    ),
+    Fault(
+        "auth-missing-accepted",
+        "a request without an Authorization header is served as the first configured user",
+        (
+            "AUTH-MISSING-ADD",
+            "AUTH-MISSING-CDEL",
+            "AUTH-MISSING-PCRE",
+            "AUTH-MISSING-PUPD",
+            "AUTH-MISSING-PDEL",
+            "AUTH-MISSING-BROWSE",
+            "AUTH-MISSING-TRACKS",
+        ),
+    ),
+    Fault(
+        "auth-after-validation",
+        "the body is validated before authentication, so a bad body without credentials answers 400",
+        ("AUTH-FIRST",),
+    ),
+    Fault(
+        "developer-token-ignored",
+        "xbox-2013: a missing or wrong accessToken developer token is accepted",
+        ("AUTH-ATOKEN-MISSING", "AUTH-ATOKEN-INVALID"),
+        profiles=("xbox-2013",),
+    ),
+    Fault(
+        "xml-accept-ignored",
+        "Accept: application/xml (and contentType=xml) is ignored: the answer is JSON",
+        ("FMT-ACCEPT-XML", "FMT-PARAM-XML"),
+    ),
+    Fault(
+        "xml-wrong-namespace",
+        "XML answers are written in the other profile's DataContract namespace",
+        ("XML-NS-XBOX", "XML-NS-ANY"),
+    ),
+    Fault(
+        "reorder-ignored",
+        "a Move reorder answers 200 but leaves the playlist order unchanged",
+        ("REORDER-ONE", "REORDER-TO-END", "REORDER-MULTI", "REORDER-UNSORTED"),
+    ),
+    Fault(
+        "reorder-appends",
+        "a Move reorder ignores InsertBeforeTrackId and appends the moved tracks at the end",
+        ("REORDER-ONE", "REORDER-MULTI", "REORDER-UNSORTED"),
+    ),
+    Fault(
+        "reorder-mixed-accepted",
+        "Move mixed with Add/Delete in one update is accepted and every action applied",
+        ("REORDER-MIXED",),
+    ),
+    Fault("name-length-unchecked", "playlist names longer than 256 characters are accepted", ("NAME-OVER",)),
+    Fault("empty-name-accepted", "an empty playlist name is accepted on create and update", ("NAME-EMPTY",)),
+    Fault(
+        "cross-user-update",
+        "playlist update finds playlists of every user, so one user can change another's playlist",
+        ("ISO-UPDATE",),
+    ),
+    Fault(
+        "delete-removes-nothing",
+        "collection delete reports success for owned collection IDs but removes nothing",
+        ("CDEL-READBACK", "CDEL-PARTIAL-APPLIED"),
+    ),
+    Fault(
+        "error-envelope-bare",
+        'error bodies are the bare Error object ({"ErrorCode": ...}) without the Error wrapper',
+        ("ERR-ENVELOPE",),
+    ),
+    Fault(
+        "browse-maxitems-unbounded",
+        "collection browse accepts maxItems above 25 (and returns that many items)",
+        ("BROWSE-MAXITEMS-OVER",),
+    ),
+)
+
+FAULTS: dict[str, Fault] = {f.name: f for f in _FAULTS}
+
+
+class FaultSwitch:
+    """The one active fault (or none); ``on(name)`` is the flag check used in the code."""
+
+    def __init__(self, name: str | None):
+        if name is not None and name not in FAULTS:
+            raise ValueError(f"unknown fault {name!r}; see --list-faults")
+        self.name = name
+
+    def on(self, name: str) -> bool:
+        if name not in FAULTS:  # a typo in a flag check must not silently never fire
+            raise KeyError(f"fault {name!r} is not defined in faults.FAULTS")
+        return self.name == name

@@ -1,0 +1,309 @@
+"""The five edit operations: what each does to a user's data and what it answers.
+
+Every function here runs inside one ``Store.run`` transaction and returns ``(status, body)``, the
+body being the response object as a dict (member names as in the documents). Raising ``ApiError``
+rejects the whole request and rolls everything back.
+
+Behaviour follows the documents and the errata positions (docs/errata.md):
+
+* Batches hold at most ``BATCH_MAX`` entries, counted with duplicates (E14); more is 400
+  COLLECTION_INVALID_OPERATION and nothing changes. The same limit applies to the TrackActions of
+  create and update (E08).
+* Results come one per entry, in request order; any failed item makes the answer a partial failure:
+  HTTP 200 with a top-level COLLECTION_SOME_OPERATIONS_FAILED, also when every item failed (E12).
+* InputId echoes the input, GUID-form IDs in canonical upper case (E13).
+* Adding a track already in the collection succeeds with its existing collection Id (E14, E17);
+  delete takes only collection IDs (E16); the same collection Id deleted twice in one batch fails
+  the second time (E14).
+* Playlist and collection are independent (E20): adding to a playlist does not add to the
+  collection, and deleting from the collection leaves playlists alone.
+* Reorder (E07): only Move actions, each a distinct track of the playlist, target in the playlist
+  and not itself moved; else 400 COLLECTION_INVALID_PLAYLIST_REORDER. The moved tracks end up
+  contiguous, in the listed order, right before the target (or at the end when it is absent).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from conformance.emulator.catalog import Catalog
+from conformance.emulator.errors import (
+    MSG_BATCH_LIMIT,
+    MSG_INVALID_CONTENT_ID,
+    ApiError,
+    error_object,
+    item_error,
+)
+from conformance.emulator.faults import FaultSwitch
+from conformance.emulator.ids import (
+    canonical_playlist_id,
+    canonical_track_id,
+    new_collection_id,
+    new_playlist_id,
+)
+from conformance.emulator.limits import BATCH_MAX, NAME_MAX, NAME_MIN
+from conformance.emulator.payloads import PlaylistAction, TrackAction, TrackActionRequest
+from conformance.emulator.store import PlaylistOrder
+
+Result = tuple[int, dict[str, Any]]
+
+
+def utf16_length(text: str) -> int:
+    """Length as .NET counts it: UTF-16 code units (E09)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class Operations:
+    def __init__(self, catalog: Catalog, faults: FaultSwitch):
+        self.catalog = catalog
+        self.faults = faults
+
+    # ----------------------------------------------------------------- shared rules
+    def _echo(self, input_id: str, canonical: str | None = None) -> str:
+        """InputId for an input ID (E13); ``canonical`` when the caller has it already."""
+        if self.faults.on("inputid-altered"):
+            return input_id.lower()
+        return canonical if canonical is not None else canonical_track_id(input_id)
+
+    def _batch(self, items: list[Any], what: str) -> tuple[list[Any], ApiError | None]:
+        """Apply the batch limit: the entries to process and an error to raise after processing them.
+
+        Faithfully, an over-limit batch raises here, before anything is touched. The
+        ``batch-limit-partial`` / ``update-limit-partial`` faults process the first BATCH_MAX entries
+        and raise afterwards with the changes kept.
+        """
+        limit = BATCH_MAX - 1 if self.faults.on("batch-limit-off-by-one") else BATCH_MAX
+        if len(items) <= limit or self.faults.on("batch-limit-ignored"):
+            return items, None
+        err = ApiError("COLLECTION_INVALID_OPERATION", MSG_BATCH_LIMIT.format(limit=BATCH_MAX))
+        partial = (what == "collection_add" and self.faults.on("batch-limit-partial")) or (
+            what == "playlist_update" and self.faults.on("update-limit-partial")
+        )
+        if partial:
+            err.keep_changes = True
+            return items[:BATCH_MAX], err
+        raise err
+
+    def _finish(self, results: list[dict[str, Any]], body: dict[str, Any]) -> Result:
+        """Add the top-level Error of a partial failure and choose the status (E12)."""
+        failed = any("Error" in r for r in results)
+        if self.faults.on("results-reordered"):
+            results.sort(key=lambda r: "Error" not in r)
+        status = 200
+        if (failed and not self.faults.on("partial-no-top-error")) or (
+            results and self.faults.on("top-error-on-success")
+        ):
+            body["Error"] = error_object("COLLECTION_SOME_OPERATIONS_FAILED")
+        if failed and self.faults.on("partial-failure-400"):
+            status = 400
+        return status, body
+
+    def _check_name(self, name: str | None, required: bool) -> None:
+        if name is None:
+            if required:
+                raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "A playlist needs a Name")
+            return
+        if utf16_length(name) < NAME_MIN and not self.faults.on("empty-name-accepted"):
+            raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "Playlist names cannot be empty")
+        if utf16_length(name) > NAME_MAX and not self.faults.on("name-length-unchecked"):
+            raise ApiError(
+                "INVALID_INPUT_PARAMETER", f"Playlist names are restricted to {NAME_MAX} characters"
+            )
+
+    # ----------------------------------------------------------------- collection
+    def collection_add(self, conn: sqlite3.Connection, user: str, req: TrackActionRequest) -> Result:
+        ids, deferred = self._batch(req.track_ids, "collection_add")
+        # One look-up and one insert per request, not per item: a batch of 100 stays cheap.
+        tracks = [canonical_track_id(i) for i in ids]
+        known = sorted({t for t in tracks if self.catalog.has_canonical(t)})
+        owned: dict[str, str] = {}
+        if known:
+            marks = ",".join("?" * len(known))
+            owned = dict(
+                conn.execute(
+                    f"SELECT track, id FROM collection WHERE user = ? AND track IN ({marks})", [user, *known]
+                )
+            )
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM collection WHERE user = ?", (user,)).fetchone()[
+            0
+        ]
+        inserts = []
+        results = []
+        for input_id, track in zip(ids, tracks, strict=True):
+            result: dict[str, Any] = {"InputId": self._echo(input_id, track)}
+            if self.catalog.has_canonical(track):
+                if track not in owned:  # E17: a track already in the collection keeps its Id
+                    seq += 1
+                    owned[track] = new_collection_id()
+                    inserts.append((user, owned[track], track, seq))
+                result["Id"] = owned[track]
+            else:
+                result["Error"] = item_error("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
+            results.append(result)
+        conn.executemany("INSERT INTO collection (user, id, track, seq) VALUES (?, ?, ?, ?)", inserts)
+        if deferred:
+            raise deferred
+        return self._finish(results, {"TrackActionResults": results})
+
+    def collection_delete(self, conn: sqlite3.Connection, user: str, req: TrackActionRequest) -> Result:
+        ids, _ = self._batch(req.track_ids, "collection_delete")
+        results = []
+        for input_id in ids:
+            result: dict[str, Any] = {"InputId": self._echo(input_id)}
+            found = conn.execute(
+                "SELECT 1 FROM collection WHERE user = ? AND id = ?", (user, input_id)
+            ).fetchone()
+            if found is None:
+                result["Error"] = item_error("COLLECTION_INVALID_ID")
+            elif not self.faults.on("delete-removes-nothing"):
+                conn.execute("DELETE FROM collection WHERE user = ? AND id = ?", (user, input_id))
+            results.append(result)
+        return self._finish(results, {"TrackActionResults": results})
+
+    # ----------------------------------------------------------------- playlists
+    def _find_playlist(
+        self, conn: sqlite3.Connection, user: str, playlist_id: str | None, any_user: bool = False
+    ) -> tuple[str, str, bool]:
+        """(stored id, name, published) of the user's playlist; 404 for unknown or another user's."""
+        if not playlist_id:
+            raise ApiError("MISSING_INPUT_PARAMETER", "The playlist Id is required")
+        stored = canonical_playlist_id(playlist_id)
+        row = None
+        if stored is not None:
+            if any_user:
+                row = conn.execute(
+                    "SELECT id, name, published FROM playlists WHERE id = ?", (stored,)
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT id, name, published FROM playlists WHERE id = ? AND user = ?", (stored, user)
+                ).fetchone()
+        if row is None:
+            raise ApiError("COLLECTION_NO_RESULT", "No playlist with this Id in the user's collection")
+        return row[0], row[1], bool(row[2])
+
+    def playlist_create(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
+        self._check_name(pa.name, required=True)
+        actions, _ = self._batch(pa.track_actions or [], "playlist_create")
+        playlist_id = new_playlist_id()  # an Id in the request is ignored (E05)
+        published = bool(pa.is_published)
+        seq = conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM playlists WHERE user = ?", (user,)
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO playlists (id, user, name, published, seq) VALUES (?, ?, ?, ?, ?)",
+            (playlist_id, user, pa.name, int(published), seq),
+        )
+        result: dict[str, Any] = {"Id": playlist_id, "Name": pa.name, "IsPublished": published}
+        results = self._apply_track_actions(conn, playlist_id, actions, pa.insert_before)
+        if pa.track_actions is not None and results is not None:
+            result["TrackActionResults"] = results
+        return self._finish(results or [], {"PlaylistActionResult": result})
+
+    def playlist_update(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
+        if not pa.id:
+            raise ApiError("MISSING_INPUT_PARAMETER", "The playlist Id is required")
+        playlist_id, _name, _published = self._find_playlist(
+            conn, user, pa.id, any_user=self.faults.on("cross-user-update")
+        )
+        self._check_name(pa.name, required=False)
+        actions, deferred = self._batch(pa.track_actions or [], "playlist_update")
+        result: dict[str, Any] = {"Id": playlist_id}
+        if pa.name is not None:
+            conn.execute("UPDATE playlists SET name = ? WHERE id = ?", (pa.name, playlist_id))
+            result["Name"] = pa.name
+        if pa.is_published is not None:
+            conn.execute(
+                "UPDATE playlists SET published = ? WHERE id = ?", (int(pa.is_published), playlist_id)
+            )
+            result["IsPublished"] = pa.is_published
+        results = self._apply_track_actions(conn, playlist_id, actions, pa.insert_before)
+        if deferred:
+            raise deferred
+        if results is not None and pa.track_actions is not None:
+            result["TrackActionResults"] = results
+        return self._finish(results or [], {"PlaylistActionResult": result})
+
+    def playlist_delete(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
+        # "all other metadata will be ignored" (uri-delete-playlist.md): only Id is read.
+        playlist_id, _name, _published = self._find_playlist(conn, user, pa.id)
+        conn.execute("DELETE FROM playlist_tracks WHERE playlist = ?", (playlist_id,))
+        conn.execute("DELETE FROM playlists WHERE id = ?", (playlist_id,))
+        return 200, {"PlaylistActionResult": {"Id": playlist_id}}
+
+    # ----------------------------------------------------------------- playlist tracks
+    def _apply_track_actions(
+        self,
+        conn: sqlite3.Connection,
+        playlist_id: str,
+        actions: list[TrackAction],
+        insert_before: str | None,
+    ) -> list[dict[str, Any]] | None:
+        """Apply Add/Delete actions (results in order) or one reorder (no per-item results: None).
+
+        InsertBeforeTrackId is read only by a reorder; with Add/Delete it is ignored and added
+        tracks go to the end (a silence; README "Choices on silences").
+        """
+        moves = [a for a in actions if a.action == "Move"]
+        others = [a for a in actions if a.action != "Move"]
+        if moves and others and not self.faults.on("reorder-mixed-accepted"):
+            raise ApiError(
+                "COLLECTION_INVALID_PLAYLIST_REORDER",
+                "A reorder can only contain Move actions (it cannot be mixed with Add and Delete)",
+            )
+        order = PlaylistOrder(conn, playlist_id)
+        results: list[dict[str, Any]] | None = None
+        if others:
+            results = [self._playlist_action(conn, order, a) for a in others]
+            delta = sum(
+                1 if a.action == "Add" else -1
+                for a, r in zip(others, results, strict=True)
+                if "Error" not in r
+            )
+            conn.execute(
+                "UPDATE playlists SET track_count = track_count + ? WHERE id = ?", (delta, playlist_id)
+            )
+        if moves:
+            self._reorder(order, [a.id for a in moves], insert_before)
+        return results
+
+    def _playlist_action(
+        self, conn: sqlite3.Connection, order: PlaylistOrder, action: TrackAction
+    ) -> dict[str, Any]:
+        result: dict[str, Any] = {"InputId": self._echo(action.id)}
+        if action.action == "Add":
+            if action.id in self.catalog:
+                track_id = new_collection_id()
+                conn.execute(
+                    "INSERT INTO playlist_tracks (playlist, id, track, pos) VALUES (?, ?, ?, ?)",
+                    (order.playlist, track_id, canonical_track_id(action.id), order.next_pos()),
+                )
+                result["Id"] = track_id
+            else:
+                result["Error"] = item_error("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
+        else:  # Delete takes playlist-track IDs (003)
+            cur = conn.execute(
+                "DELETE FROM playlist_tracks WHERE playlist = ? AND id = ?", (order.playlist, action.id)
+            )
+            if cur.rowcount == 0:
+                result["Error"] = item_error("COLLECTION_INVALID_ID")
+        return result
+
+    def _reorder(self, order: PlaylistOrder, moved: list[str], before: str | None) -> None:
+        def invalid(message: str) -> ApiError:
+            return ApiError("COLLECTION_INVALID_PLAYLIST_REORDER", message)
+
+        if len(set(moved)) != len(moved):
+            raise invalid("A track is listed more than once in the Move actions")
+        for track_id in moved:
+            if order.pos_of(track_id) is None:
+                raise invalid("A moved track is not in the playlist")
+        if before is not None:
+            if before in moved:
+                raise invalid("InsertBeforeTrackId names a track that is itself moved")
+            if order.pos_of(before) is None:
+                raise invalid("InsertBeforeTrackId is not a track of the playlist")
+        if self.faults.on("reorder-ignored"):
+            return
+        order.move(moved, None if self.faults.on("reorder-appends") else before)
