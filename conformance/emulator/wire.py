@@ -10,9 +10,9 @@ an object at the top, nesting no deeper than the interpreter allows. XML is deco
 ``conformance.xml_codec`` (defusedxml: no DTD, no entity expansion, no network).
 
 Answer format (E11): the ``contentType`` query parameter (xml|json), else the ``Accept`` header
-(``*/*`` counts as absent), else the request's own format, else JSON. Browse answers
-(ContentResponse) and path-level errors (ErrorResponse) have no DataContract XML form in the codec
-(the browse pages show JSON only), so they are always JSON.
+(``*/*`` counts as absent), else the request's own format, else JSON. Browse answers are
+written as ``<ContentResponse>`` in the profile's namespace (XML-CONTENT-ROOT); only path-level
+errors (ErrorResponse, which has no DataContract XML form in the codec) are always JSON.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def _decode_xml(body: bytes, type_name: str, profile: Profile) -> Any:
 
 @functools.cache
 def has_xml_form(type_name: str) -> bool:
-    """Whether the codec can write ``type_name`` (ContentResponse and ErrorResponse have no XML form)."""
+    """Whether the codec can write ``type_name`` (ErrorResponse has no XML form)."""
     return type_name in xml_codec.xml_types()
 
 

@@ -170,8 +170,3 @@ def test_bad_content_type_parameter(gapi: Api) -> None:
     r = gapi.add([CATALOG[0]], params={"contentType": "yaml"})
     assert r.status_code == 400 and r.json()["Error"]["ErrorCode"] == "INVALID_INPUT_PARAMETER"
     assert gapi.collection() == []
-
-
-def test_browse_is_json_whatever_is_asked(gapi: Api) -> None:
-    r = gapi.get(f"{BASE}/tracks/browse", headers={"Accept": "application/xml"})
-    assert r.status_code == 200 and fmt_of(r) == "application/json"
