@@ -1,0 +1,166 @@
+"""``groove-conformance run``: the suite through pytest, then a one-screen summary.
+
+It is a thin wrapper: the same options as the pytest plugin, passed on to
+``pytest --pyargs conformance.suite`` in this process, so that a run from the CLI and a run from
+pytest are the same run.  Credentials given as options are handed to the plugin through the
+environment of this process (``GROOVE_*``), never as pytest arguments, so they cannot show up in
+pytest's own bookkeeping.  A report is always written (``--report-dir``, else
+``DEFAULT_REPORT_DIR``), and the summary is read back from its ``report.json``: the verdicts are
+computed once, by ``conformance.report``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+DEFAULT_REPORT_DIR = Path("conformance-report")
+SECRET_OPTIONS = (
+    ("user_token", "GROOVE_USER_TOKEN"),
+    ("other_user_token", "GROOVE_OTHER_USER_TOKEN"),
+    ("developer_token", "GROOVE_DEVELOPER_TOKEN"),
+)
+# runner option -> pytest option, for the options that are not credentials
+PLAIN_OPTIONS = (
+    ("target", "--target"),
+    ("profile", "--profile"),
+    ("catalog", "--catalog"),
+    ("conformance_level", "--conformance-level"),
+    ("baseline", "--baseline"),
+    ("request_timeout", "--request-timeout"),
+)
+VERDICT_COLUMNS = (
+    ("failed", "failed"),
+    ("expected-failure", "expected"),
+    ("advisory-failed", "advisory"),
+    ("passed", "passed"),
+    ("skipped", "skipped"),
+    ("not-tested", "not tested"),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Run the conformance suite (pytest --pyargs conformance.suite) against --target, or against the "
+        "embedded reference emulator, write a report and print a summary. Every option may also come "
+        "from the environment (GROOVE_TARGET, GROOVE_USER_TOKEN, ...); prefer it for tokens."
+    )
+    parser.add_argument("--target", metavar="URL", help="base URL of the server to test (GROOVE_TARGET)")
+    parser.add_argument("--profile", choices=("groove-2016", "xbox-2013"), help="dialect (GROOVE_PROFILE)")
+    parser.add_argument("--user-token", metavar="TOKEN", help="the test user's token (GROOVE_USER_TOKEN)")
+    parser.add_argument("--other-user-token", metavar="TOKEN", help="second user (GROOVE_OTHER_USER_TOKEN)")
+    parser.add_argument("--developer-token", metavar="TOKEN", help="xbox-2013 developer token")
+    parser.add_argument("--catalog", metavar="FILE", help="valid catalog track IDs, one per line")
+    parser.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        type=Path,
+        help=f"where the report goes (GROOVE_REPORT_DIR; default ./{DEFAULT_REPORT_DIR})",
+    )
+    parser.add_argument("--strict", action="store_true", help="SHOULD failures fail the run too")
+    parser.add_argument("--conformance-level", choices=("quick", "standard", "thorough"))
+    parser.add_argument("--baseline", metavar="FILE", help="expected failures: only others fail the run")
+    parser.add_argument("--request-timeout", metavar="SECONDS", help="bound on each request (default 10)")
+    parser.add_argument(
+        "pytest_args",
+        nargs="*",
+        metavar="-- PYTEST-ARGS",
+        help="anything after -- goes to pytest as is (e.g. -- -n 2 -k auth)",
+    )
+
+
+def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
+    """The pytest command line for ``args`` (no credential in it)."""
+    argv = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "--report-dir", str(report_dir)]
+    # The CLI has imported httpx/anyio before pytest starts; pytest would warn that it cannot
+    # rewrite the asserts of those plugins, which concerns nobody here.
+    argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    for attr, flag in PLAIN_OPTIONS:
+        value = getattr(args, attr, None)
+        if value:
+            argv += [flag, str(value)]
+    if getattr(args, "strict", False):
+        argv.append("--conformance-strict")
+    extra = list(getattr(args, "pytest_args", None) or [])
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    if not any(a.startswith("-v") or a in ("--verbose", "-q", "--quiet") for a in extra):
+        argv.append("-q")
+    return argv + extra
+
+
+@contextmanager
+def _credentials_in_environment(args: argparse.Namespace) -> Iterator[None]:
+    saved = {var: os.environ.get(var) for _, var in SECRET_OPTIONS}
+    try:
+        for attr, var in SECRET_OPTIONS:
+            value = getattr(args, attr, None)
+            if value:
+                os.environ[var] = value
+        yield
+    finally:
+        for var, old in saved.items():
+            if old is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = old
+
+
+def main(args: argparse.Namespace) -> int:
+    import pytest
+
+    report_dir = Path(args.report_dir or os.environ.get("GROOVE_REPORT_DIR") or DEFAULT_REPORT_DIR)
+    started = time.time()
+    with _credentials_in_environment(args):
+        status = int(pytest.main(pytest_arguments(args, report_dir)))
+    sys.stdout.flush()
+    report = _fresh_report(report_dir / "report.json", started)
+    if report is not None:
+        print_summary(report, report_dir)
+    elif status not in (0, 1):
+        print(f"groove-conformance: no report (pytest exit status {status}); see the lines above")
+    return status
+
+
+def _fresh_report(path: Path, since: float) -> dict[str, Any] | None:
+    """The report this run wrote (not one left by an earlier run)."""
+    try:
+        if path.stat().st_mtime + 1 < since:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def print_summary(report: Mapping[str, Any], report_dir: Path, out: TextIO | None = None) -> None:
+    """Requirements per level and per operation, the overall verdict, and where the report is."""
+    out = out or sys.stdout
+    summary = report.get("summary", {})
+    width = max([len(k) for k in summary.get("by_operation", {})] + [20]) + 4
+    header = "requirements".ljust(width) + "".join(f"{title:>11}" for _, title in VERDICT_COLUMNS)
+    lines = ["", f"groove-conformance: {report.get('target')} ({report.get('profile')})", header]
+
+    def row(name: str, counts: Mapping[str, int]) -> str:
+        return f"  {name}".ljust(width) + "".join(f"{counts.get(v, 0):>11}" for v, _ in VERDICT_COLUMNS)
+
+    for level, counts in summary.get("by_level", {}).items():
+        lines.append(row(level, counts))
+    lines.append(row("all", summary.get("by_verdict", {})))
+    lines.append("by operation")
+    for op, counts in summary.get("by_operation", {}).items():
+        lines.append(row(op, counts))
+    tests = summary.get("tests", {})
+    lines.append(
+        f"tests: {tests.get('total', 0)} ({tests.get('passed', 0)} passed, {tests.get('failed', 0)} failed, "
+        f"{tests.get('skipped', 0)} skipped, {tests.get('error', 0)} errors)"
+    )
+    lines.append(str(report.get("overall", {}).get("line", "")))
+    lines.append(f"report: {report_dir / 'report.html'} (report.json, report.md, junit.xml beside it)")
+    print("\n".join(lines), file=out)
