@@ -1,0 +1,77 @@
+"""Preconditions the scenarios build: collection tracks and playlists the run owns.
+
+Everything goes through the test's client, so it is registered for cleanup (``created``) and shows
+in the test's transcript; playlists get run-prefixed names (``created.name``). A precondition that
+does not hold (the target refused to create what a scenario needs) raises ``AssertionError`` with the
+answer: the scenario cannot judge its own rule then, and the test fails counting against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.suite.helpers import readback
+from conformance.suite.helpers.expect import playlist_result, results
+
+
+@dataclass
+class MadePlaylist:
+    id: str
+    name: str
+    track_ids: list[str]  # catalog IDs added, in order
+    entries: list[str] = field(default_factory=list)  # playlist-track Ids, in playlist order
+
+
+def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
+    """Add ``n`` fresh catalog tracks to the collection; their collection Ids, in order."""
+    ids = catalog.take(n)
+    r = client.collection_add(ids)
+    got = results(r) or []
+    cids = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
+    assert r.status == 200 and len(cids) == n and all(isinstance(c, str) for c in cids), (
+        f"precondition: adding {n} catalog tracks to the collection failed: {r!r}"
+    )
+    return cids
+
+
+def make_playlist(
+    client: Any,
+    created: Any,
+    catalog: Any,
+    label: str,
+    n_tracks: int = 0,
+    *,
+    published: bool | None = None,
+    capabilities: Any = None,
+) -> MadePlaylist:
+    """Create a run-prefixed playlist holding ``n_tracks`` fresh catalog tracks.
+
+    ``entries`` are the playlist-track Ids: read back through tracks browse when ``capabilities``
+    says it is there (what a client really knows), else those the create answered.
+    """
+    name = created.name(label)
+    track_ids = catalog.take(n_tracks) if n_tracks else []
+    action: dict[str, Any] = {"Name": name}
+    if published is not None:
+        action["IsPublished"] = published
+    if track_ids:
+        action["TrackActions"] = [{"Id": t, "Action": "Add"} for t in track_ids]
+    r = client.playlist_create(action)
+    pid = playlist_result(r).get("Id")
+    got = results(r) or []
+    entries = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
+    assert r.status == 200 and isinstance(pid, str) and r.error is None, (
+        f"precondition: creating playlist {name!r} failed: {r!r}"
+    )
+    assert len(entries) == n_tracks and all(isinstance(e, str) for e in entries), (
+        f"precondition: adding {n_tracks} tracks while creating a playlist failed: {r!r}"
+    )
+    made = MadePlaylist(pid, name, track_ids, entries)
+    if capabilities is not None and capabilities.playlist_tracks_browse and n_tracks:
+        made.entries = readback.playlist_track_ids(client, pid)
+        assert len(made.entries) == n_tracks, (
+            f"precondition: playlist {pid} should hold {n_tracks} tracks; "
+            f"tracks browse lists {len(made.entries)}"
+        )
+    return made

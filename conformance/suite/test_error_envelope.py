@@ -1,0 +1,250 @@
+"""The error envelope and codes, provoked on purpose for every operation.
+
+Every answer of every test is also judged by the suite-wide net (``conftest.py`` ->
+``helpers/envelope.py``: ERR-ENVELOPE, ERR-FIELDS, ERR-CODE-KNOWN, ERR-STATUS); this file provokes
+each kind of error on each operation — a malformed, empty or wrongly typed body, an unknown playlist,
+an over-limit batch, a bad paging parameter, a missing credential, a partial failure — and states the
+envelope rules on each answer, with the advisory ones (underscore spelling, the table's Description,
+the default status, Message a string when present). Bad bodies also change nothing (read back).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conformance.client import NONE
+from conformance.contract import LIMITS
+from conformance.suite.helpers import error_table, expect, readback
+from conformance.suite.helpers.builders import add_tracks, make_playlist
+
+ENVELOPE = (
+    "ERR-ENVELOPE",
+    "ERR-FIELDS",
+    "ERR-CODE-KNOWN",
+    "ERR-CODE-UNDERSCORE",
+    "ERR-DESCRIPTION",
+    "ERR-STATUS",
+    "ERR-MESSAGE",
+)
+POSTS = ("collection_add", "collection_delete", "playlist_create", "playlist_update", "playlist_delete")
+ALL_OPS = (*POSTS, "collection_browse", "playlist_tracks_browse")
+
+
+def check_error_objects(verify: Any, r: Any) -> None:
+    """The envelope rules on one answer: its top-level Error and every per-item Error."""
+    errors = [("Error", r.error)] if r.error is not None else []
+    errors += [
+        (f"result {i}", expect.item_error(g))
+        for i, g in enumerate(expect.results(r) or [])
+        if expect.item_error(g) is not None
+    ]
+    if 400 <= r.status < 500:
+        verify.that(
+            "ERR-ENVELOPE", r.error is not None, "a 4xx answer carries a top-level Error", actual=r.body
+        )
+    for where, err in errors:
+        code, description = err.get("ErrorCode"), err.get("Description")
+        verify.that(
+            "ERR-FIELDS",
+            isinstance(code, str) and code and isinstance(description, str) and description,
+            f"{where}: ErrorCode and Description are non-empty strings",
+            actual=err,
+        )
+        if not isinstance(code, str):
+            continue
+        verify.that(
+            "ERR-CODE-KNOWN",
+            error_table.is_documented(code),
+            f"{where}: a code of the error table",
+            actual=code,
+        )
+        verify.that("ERR-CODE-UNDERSCORE", "-" not in code, f"{where}: spelled with underscores", actual=code)
+        if isinstance(description, str) and error_table.is_documented(code):
+            verify.that(
+                "ERR-DESCRIPTION",
+                error_table.same_description(description, code),
+                f"{where}: the table's Description of {code}",
+                expected=error_table.description(code),
+                actual=description,
+            )
+        if where == "Error" and error_table.is_documented(code):
+            verify.equal(
+                "ERR-STATUS",
+                r.status,
+                error_table.default_status(code),
+                f"the HTTP status is the default code of {code}",
+            )
+        if "Message" in err and err["Message"] is not None:
+            verify.that(
+                "ERR-MESSAGE",
+                isinstance(err["Message"], str),
+                f"{where}: Message is a string",
+                actual=err["Message"],
+            )
+
+
+# --- a bad body changes nothing --------------------------------------------------------------------------
+class Subject:
+    """Data one write could damage, and a body that names it but is wrong in one member's type."""
+
+    def __init__(self, op: str, client: Any, catalog: Any, created: Any, capabilities: Any) -> None:
+        self.op, self.client, self.caps = op, client, capabilities
+        self.name = created.name("bad-body")
+        if op == "collection_add":
+            self.wrong = {"TrackIds": [catalog.take(1)[0], 5]}
+        elif op == "collection_delete":
+            (cid,) = add_tracks(client, catalog, 1)
+            self.wrong = {"TrackIds": [cid, 5]}
+        elif op == "playlist_create":
+            self.wrong = {"Name": self.name, "IsPublished": "yes"}
+        else:
+            made = make_playlist(client, created, catalog, "bad-body", 1)
+            self.wrong = (
+                {"Id": made.id, "Name": self.name, "IsPublished": "yes"}
+                if op == "playlist_update"
+                else {"Id": [made.id]}
+            )
+
+    def state(self) -> Any:
+        if self.op.startswith("collection"):
+            return sorted(readback.collection_track_ids(self.client))
+        return sorted((k, v.get("Name")) for k, v in readback.playlists(self.client).items())
+
+
+BODIES: dict[str, tuple[Callable[[Subject], dict[str, Any]], str]] = {
+    "malformed-json": (
+        lambda s: {"content": b'{"TrackIds": ["music.x", ', "content_type": "application/json"},
+        "INVALID_INPUT_PARAMETER",
+    ),
+    "empty-body": (lambda s: {"content": b"", "content_type": "application/json"}, "MISSING_INPUT_PARAMETER"),
+    "json-array": (
+        lambda s: {"content": b"[]", "content_type": "application/json"},
+        "INVALID_INPUT_PARAMETER",
+    ),
+    "member-of-wrong-type": (lambda s: {"body": s.wrong}, "INVALID_INPUT_PARAMETER"),
+}
+
+
+@pytest.mark.requirement("ERR-BODY", "ERR-BODY-CODE", *ENVELOPE)
+@pytest.mark.parametrize("op", POSTS)
+@pytest.mark.parametrize("kind", list(BODIES))
+def test_bad_body(kind, op, client, catalog, created, capabilities, verify):
+    subject = Subject(op, client, catalog, created, capabilities)
+    before = subject.state() if capabilities.browse else None
+    build, code = BODIES[kind]
+    r = client.operation(op, **build(subject))
+    expect.rejected(verify, "ERR-BODY", r, op, 400, code=code, code_req="ERR-BODY-CODE")
+    check_error_objects(verify, r)
+    readback.need_browse(verify, capabilities, "that nothing changed")
+    verify.equal("ERR-BODY", subject.state(), before, f"what {op} could change, after the bad body")
+
+
+# --- every kind of error on every operation ----------------------------------------------------------
+def _unknown_playlist() -> str:
+    return f"music.playlist.{uuid.uuid4()}"
+
+
+OVER = LIMITS.batch_max + 1
+# name -> (operations, send)
+PROVOKED: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
+    "no-credential": (
+        ALL_OPS,
+        lambda c, op, cat, names: c.operation(op, **_minimal(op, cat, names), auth=NONE),
+    ),
+    "unknown-playlist": (
+        ("playlist_update", "playlist_delete", "playlist_tracks_browse"),
+        lambda c, op, cat, names: c.operation(op, **_minimal(op, cat, names, _unknown_playlist())),
+    ),
+    "over-limit": (
+        ("collection_add", "collection_delete", "playlist_create", "playlist_update"),
+        lambda c, op, cat, names: c.operation(op, body=_over(op, cat, names)),
+    ),
+    "max-items-42": (
+        ("collection_browse", "playlist_tracks_browse"),
+        lambda c, op, cat, names: c.operation(op, **_minimal(op, cat, names), query={"maxItems": 42}),
+    ),
+    "partial-failure": (
+        ("collection_add", "collection_delete", "playlist_create"),
+        lambda c, op, cat, names: c.operation(op, body=_partial(op, cat, names)),
+    ),
+}
+
+
+def _minimal(op: str, catalog: Any, names: Any, playlist: str | None = None) -> dict[str, Any]:
+    """A request of ``op`` that would be valid for a user; ``playlist`` names the playlist it targets."""
+    pid = playlist or _unknown_playlist()
+    return {
+        "collection_add": {"body": {"TrackIds": catalog.invalid(1)}},
+        "collection_delete": {"body": {"TrackIds": catalog.invalid(1)}},
+        "playlist_create": {"body": {"Name": names.name("envelope")}},
+        "playlist_update": {"body": {"Id": pid, "Name": names.name("envelope")}},
+        "playlist_delete": {"body": {"Id": pid}},
+        "collection_browse": {"path_params": {"type": "tracks"}},
+        "playlist_tracks_browse": {"path_params": {"id": pid}},
+    }[op]
+
+
+def _over(op: str, catalog: Any, names: Any) -> dict[str, Any]:
+    ids = catalog.invalid(OVER)
+    if op.startswith("collection"):
+        return {"TrackIds": ids}
+    action: dict[str, Any] = {
+        "Name": names.name("envelope"),
+        "TrackActions": [{"Id": i, "Action": "Add"} for i in ids],
+    }
+    if op == "playlist_update":
+        action["Id"] = _unknown_playlist()
+    return action
+
+
+def _partial(op: str, catalog: Any, names: Any) -> dict[str, Any]:
+    ids = catalog.invalid(1)
+    if op.startswith("collection"):
+        return {"TrackIds": ids}
+    return {"Name": names.name("envelope"), "TrackActions": [{"Id": ids[0], "Action": "Add"}]}
+
+
+@pytest.mark.requirement(*ENVELOPE)
+@pytest.mark.parametrize(
+    ("kind", "op"), [pytest.param(k, op, id=f"{op}-{k}") for k, (ops, _) in PROVOKED.items() for op in ops]
+)
+def test_error_answer_envelope(kind, op, client, catalog, created, capabilities, verify):
+    readback.require_operation(capabilities, op)
+    r = PROVOKED[kind][1](client, op, catalog, created)
+    verify.that(
+        "ERR-ENVELOPE",
+        expect.is_error_answer(r)
+        or (expect.results(r) and any(expect.item_error(g) for g in expect.results(r))),
+        "an error was reported",
+        actual=r.status,
+    )
+    expect.body(verify, "ERR-ENVELOPE", r, op)
+    check_error_objects(verify, r)
+
+
+@pytest.mark.requirement("ERR-OK-200")
+@pytest.mark.parametrize("op", ALL_OPS)
+def test_success_is_200(op, client, catalog, created, capabilities, verify):
+    readback.require_operation(capabilities, op)
+    needs_playlist = op in ("playlist_update", "playlist_delete", "playlist_tracks_browse")
+    made = make_playlist(client, created, catalog, "ok-200", 1) if needs_playlist else None
+    if op == "collection_add":
+        r = client.collection_add(catalog.take(1))
+    elif op == "collection_delete":
+        r = client.collection_delete(add_tracks(client, catalog, 1))
+    elif op == "playlist_create":
+        r = client.playlist_create({"Name": created.name("ok-200")})
+    elif op == "playlist_update":
+        r = client.playlist_update({"Id": made.id, "Name": created.name("ok-200-renamed")})
+    elif op == "playlist_delete":
+        r = client.playlist_delete({"Id": made.id})
+    elif op == "collection_browse":
+        r = client.collection_browse("playlists")
+    else:
+        r = client.playlist_tracks_browse(made.id)
+    expect.ok(verify, "ERR-OK-200", r, op)
+    verify.that("ERR-OK-200", r.error is None, "no top-level Error in a full success", actual=r.error)

@@ -1,0 +1,27 @@
+"""Proof of power: the suite fails against every faulty emulator, and for a reason the fault gives.
+
+For each fault of ``conformance/emulator/faults.py`` the scenario files run (quick level) against an
+emulator with that fault on, in a profile where the deviation shows (``Fault.profiles``); the run
+must exit 1 with at least one failed requirement among those the fault ``breaks``. The kill rate
+(faults caught / faults) is printed in the terminal summary of the session.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.emulator import FAULTS
+
+from .runs import RunSpec
+
+FAULT_RUNS = [RunSpec(f.profiles[0], f.name) for f in FAULTS.values()]
+
+
+@pytest.mark.parametrize("suite_run", FAULT_RUNS, ids=[s.fault for s in FAULT_RUNS])
+def test_suite_catches_the_fault(suite_run, suite_runs):
+    fault = FAULTS[suite_run.fault]
+    result = suite_runs.result(suite_run)
+    assert result.report is not None, result.describe()
+    assert result.exit_status == 1, result.describe()
+    failed = result.verdicts("failed")
+    assert result.caught(), f"none of {fault.breaks} failed; failed: {failed}\n{result.describe()}"
