@@ -1,0 +1,143 @@
+"""Generated requests name only the run's own data: every ID comes from the pool, no generated credential.
+
+The cases are the ones schemathesis generates for each operation of openapi.yaml (positive and
+negative data); after :func:`rewrite_case` every string where the contract has an ID is a catalog
+ID, something the test owns, or a minted GUID; credentials and never-sent members are gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+from conformance import contract
+from conformance.generated.contract_run import load_schema
+from conformance.generated.pool import IdPool, key
+from conformance.generated.rewrite import rewrite_case, with_prefix
+
+CATALOG = ["music.A83EB907-0100-11DB-89CA-0019B92A3933", "music.873FB507-0100-11DB-89CA-0019B92A3933"]
+OWNED_PLAYLIST = "music.playlist.72d0fb33-8027-00fe-746f-abe4d8374ad1"
+OWNED_TRACK = "music.AQQfOwnedCollectionId"
+ENTRY = "music.AQQfOwnedEntry"
+PREFIX = "conformance-0badc0de-"
+
+
+class FakeRegistry:
+    """What the run created, as the plugin's registry reports it."""
+
+    def __init__(self) -> None:
+        self.created_playlists: list[str] = []
+        self.created_tracks: list[str] = []
+
+    def playlists(self, user: str = "user") -> list[str]:
+        return list(self.created_playlists)
+
+    def tracks(self, user: str = "user") -> list[str]:
+        return list(self.created_tracks)
+
+    def preexisting(self, item_id: str) -> bool:
+        return False
+
+
+def make_pool() -> IdPool:
+    registry = FakeRegistry()
+    pool = IdPool(CATALOG, registry)
+    registry.created_playlists.append(OWNED_PLAYLIST)
+    registry.created_tracks.append(OWNED_TRACK)
+    pool.entries[key(OWNED_PLAYLIST)] = [ENTRY]
+    return pool
+
+
+def _allowed(pool: IdPool, value: str) -> bool:
+    return (
+        pool.is_catalog(value)
+        or pool.is_minted(value)
+        or pool.owns_playlist(value)
+        or pool.owns_collection_id(value)
+        or value == ENTRY
+    )
+
+
+def _ids(operation: str, body: Any) -> list[str]:
+    """Every string in an ID position of a body."""
+    if not isinstance(body, dict):
+        return []
+    out: list[Any] = []
+    if operation in ("collection_add", "collection_delete") and isinstance(body.get("TrackIds"), list):
+        out += body["TrackIds"]
+    if operation in ("playlist_update", "playlist_delete"):
+        out.append(body.get("Id"))
+    if isinstance(body.get("TrackActions"), list):
+        out += [a.get("Id") for a in body["TrackActions"] if isinstance(a, dict)]
+    out.append(body.get("InsertBeforeTrackId"))
+    return [i for i in out if isinstance(i, str)]
+
+
+@pytest.mark.parametrize("mode", ["positive", "negative"])
+@pytest.mark.parametrize("operation", list(contract.OPERATIONS))
+def test_rewritten_cases_name_only_the_pool(operation: str, mode: str) -> None:
+    kwargs: dict[str, Any] = {"generation_mode": GenerationMode(mode)}
+    if contract.request_schema(operation):
+        kwargs["media_type"] = "application/json"
+    strategy = load_schema().find_operation_by_id(operation).as_strategy(**kwargs)
+
+    @settings(max_examples=40, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(case=strategy, data=st.data())
+    def check(case: Any, data: st.DataObject) -> None:
+        pool = make_pool()
+        rewrite_case(case, operation, pool, data.draw, PREFIX)
+        assert "authorization" not in {k.lower() for k in case.headers}
+        assert "accessToken" not in (case.query or {})
+        assert (case.query or {}).get("contentType") != "xml"
+        body = case.body
+        for value in _ids(operation, body):
+            assert _allowed(pool, value), value
+        if isinstance(body, dict):
+            assert "IsReadOnly" not in body and "CollectionStateToken" not in body
+        pid = (case.path_parameters or {}).get("id")
+        if operation == "playlist_tracks_browse" and pid:
+            assert _allowed(pool, pid)
+
+    check()
+
+
+def test_names_carry_the_run_prefix_and_keep_their_length() -> None:
+    name = "x" * 30 + "\U0001f3b5"
+    prefixed = with_prefix(name, PREFIX)
+    assert prefixed.startswith(PREFIX) and len(prefixed) == len(name)
+    assert with_prefix("short", PREFIX) == "short"
+
+
+def test_linked_ids_the_pool_owns_are_kept() -> None:
+    from conformance.generated.rewrite import rewrite_body
+
+    pool = make_pool()
+    body = {"Id": OWNED_PLAYLIST, "TrackActions": [{"Id": ENTRY, "Action": "Delete"}]}
+
+    def no_draw(_: Any) -> Any:
+        raise AssertionError("nothing should be drawn")
+
+    assert rewrite_body("playlist_update", body, pool, no_draw, PREFIX) == body
+    assert rewrite_body("collection_delete", {"TrackIds": [OWNED_TRACK]}, pool, no_draw, PREFIX) == {
+        "TrackIds": [OWNED_TRACK]
+    }
+
+
+def test_without_a_snapshot_no_collection_id_is_ever_deleted() -> None:
+    """Without browse, an Id that add returned may be a track the user had (E17): only minted IDs."""
+    registry = FakeRegistry()
+    registry.created_tracks.append(OWNED_TRACK)
+    pool = IdPool(CATALOG, FakeRegistry(), can_delete_tracks=False)
+    pool.registry = registry
+    assert pool.collection_ids() == []
+
+    @settings(max_examples=30, derandomize=True, database=None)
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        assert pool.is_minted(pool.collection_id(data.draw))
+
+    check()
