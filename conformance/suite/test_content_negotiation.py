@@ -5,8 +5,8 @@ JSON for ``Accept: application/json`` and ``contentType=json`` whatever the body
 advisory, XML for an XML body without Accept, a Content-Type naming the format, no null members,
 and errors in the format that was asked for.
 
-Browse answers are checked in JSON only: the suite (and the reference emulator) has no DataContract
-XML form for ContentResponse, whose paginated lists of tracks hold generic objects.
+Browse answers in XML are judged on their format only (and, in test_xml_roundtrip.py, on their
+root): a real service's browse items carry members the schemas do not describe.
 """
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ WAYS: dict[str, tuple[str, str, dict[str, Any], str]] = {
         "json",
     ),
 }
-BROWSE_WAYS = ("json-body-no-accept", "accept-json", "content-type-param-json")
+BROWSE_WAYS = (
+    "json-body-no-accept",
+    "accept-json",
+    "content-type-param-json",
+    "accept-xml",
+    "content-type-param-xml",
+)
 EDIT_WAYS = tuple(w for w in WAYS if w not in ("accept-json", "content-type-param-json"))
 
 
@@ -79,7 +85,7 @@ def test_answer_format(op, way, client, catalog, created, capabilities, profile,
     verify.status(req, r, 200)
     if wanted == "json":
         expect.body(verify, req, r, op)
-    else:
+    elif op not in BROWSES:
         answer = xmlread.read(r, profile)
         verify.that(req, answer.problem is None, "the answer is DataContract XML", actual=answer.problem)
         if answer.body is not None:

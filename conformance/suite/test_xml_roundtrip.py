@@ -18,7 +18,7 @@ import pytest
 from conformance import xml_codec
 from conformance.contract import request_schema
 from conformance.profiles import GROOVE_2016, XBOX_2013, Profile
-from conformance.suite.helpers import expect, readback, xmlread
+from conformance.suite.helpers import builders, expect, readback, xmlread
 from conformance.suite.helpers.subjects import EDITS, Subject
 
 # mode -> (body format, client options, answer format)
@@ -254,4 +254,29 @@ def test_request_in_the_namespace_the_answers_use(
     verify.status("XML-NS-ANY", r, 200)
     verify.that(
         "XML-NS-ANY", r.error is None, f"a request in {dialect.xml_namespace} is read", actual=r.error
+    )
+
+
+@pytest.mark.requirement("XML-CONTENT-ROOT")
+@pytest.mark.parametrize("op", ["collection_browse", "playlist_tracks_browse"])
+def test_xml_browse_answer_is_a_content_response(op, client, catalog, created, capabilities, profile, verify):
+    """E22: an XML browse answer is rooted at ContentResponse in the dialect's namespace.
+
+    Only the root and its namespace are judged: a real service's browse items carry members
+    (Album, Artists, ...) that the schemas do not describe, so a full decode would be unfair.
+    """
+    if op == "collection_browse":
+        capabilities.require_browse()
+        r = client.collection_browse("playlists", max_items=1, accept="application/xml")
+    else:
+        capabilities.require_tracks_browse()
+        made = builders.make_playlist(client, created, catalog, "xml-content", 1)
+        r = client.playlist_tracks_browse(made.id, accept="application/xml")
+    answer = xmlread.read(r, profile)
+    verify.that(
+        "XML-CONTENT-ROOT",
+        answer.is_xml and (answer.root, answer.namespace) == ("ContentResponse", profile.xml_namespace),
+        "the XML browse answer is a ContentResponse in the profile's namespace",
+        expected=f"ContentResponse in {profile.xml_namespace}",
+        actual=f"{answer.root} in {answer.namespace}" if answer.is_xml else answer.problem,
     )
