@@ -1,9 +1,9 @@
 """The error codes the emulator answers with: code -> (HTTP status, Description), in one table.
 
-The Description texts are those of the error table in ``reference/groove-docs/json-error.md``
-(verbatim, trailing period included where the table has one); the status is the table's
-"Default HTTP code". Every Error body the emulator writes is built here, so a reader finds in
-one place which codes exist and what they say. Codes are written with underscores (erratum E01).
+The Description texts and statuses are those of the error table in
+``reference/groove-docs/json-error.md``, read from ``conformance/error_table.py`` (the one copy).
+Every Error body the emulator writes is built here, so a reader finds in one place which codes
+exist and what they say. Codes are written with underscores (erratum E01).
 
 ``ApiError`` is raised anywhere in the request path and turned into an Error body by the app;
 ``item_error`` builds the per-item Error of a partial failure (inside an HTTP 200).
@@ -14,26 +14,29 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# code -> (default HTTP status, Description from json-error.md). Only the codes the emulator can
-# emit are listed; adding one here is all it takes to use it.
-ERROR_TABLE: dict[str, tuple[int, str]] = {
-    "MISSING_INPUT_PARAMETER": (400, "Missing or empty mandatory parameter."),
-    "INVALID_INPUT_PARAMETER": (400, "Invalid parameter value."),
-    "INCOMPATIBLE_INPUT_PARAMETERS": (400, "Incompatible parameters."),
-    "CONTINUATION_TOKEN_INVALID_ERROR": (400, "The continuation token provided is incorrect."),
-    "ACCESS_TOKEN_MISSING": (401, "Groove MSA access token required."),
-    "ACCESS_TOKEN_INVALID": (401, "Invalid Azure Marketplace token."),
-    "INVALID_AUTHORIZATION_HEADER": (401, "Missing or invalid authorization header"),
-    "UNAUTHORIZED_API_METHOD": (403, "Unauthorized API method"),
-    "COLLECTION_SOME_OPERATIONS_FAILED": (200, "Some of the operations failed"),
-    "COLLECTION_INVALID_PLAYLIST_REORDER": (400, "Invalid playlist reorder operation"),
-    "COLLECTION_INVALID_OPERATION": (400, "This operation is not supported"),
-    "COLLECTION_INVALID_ID": (400, "Invalid collection id for this operation"),
-    "COLLECTION_INVALID_PLAYLIST_INFO": (400, "Required playlist information is missing"),
-    "COLLECTION_NO_RESULT": (404, "No result in the user's collection"),
-    "COLLECTION_CONCURRENT_UPDATE": (409, "Concurrent update of the collection."),
-    "INTERNAL_SERVER_ERROR": (500, "Oops, something went seriously wrong."),
-}
+from conformance.error_table import ERROR_TABLE as PAGE_ERROR_TABLE
+
+# The codes the emulator can emit; their status and Description come from the one copy of the
+# page's error table (conformance/error_table.py). Adding a code here is all it takes to use it.
+EMITTED_CODES: tuple[str, ...] = (
+    "MISSING_INPUT_PARAMETER",
+    "INVALID_INPUT_PARAMETER",
+    "INCOMPATIBLE_INPUT_PARAMETERS",
+    "CONTINUATION_TOKEN_INVALID_ERROR",
+    "ACCESS_TOKEN_MISSING",
+    "ACCESS_TOKEN_INVALID",
+    "INVALID_AUTHORIZATION_HEADER",
+    "UNAUTHORIZED_API_METHOD",
+    "COLLECTION_SOME_OPERATIONS_FAILED",
+    "COLLECTION_INVALID_PLAYLIST_REORDER",
+    "COLLECTION_INVALID_OPERATION",
+    "COLLECTION_INVALID_ID",
+    "COLLECTION_INVALID_PLAYLIST_INFO",
+    "COLLECTION_NO_RESULT",
+    "COLLECTION_CONCURRENT_UPDATE",
+    "INTERNAL_SERVER_ERROR",
+)
+ERROR_TABLE: dict[str, tuple[int, str]] = {code: PAGE_ERROR_TABLE[code] for code in EMITTED_CODES}
 
 # Messages the pages print for particular situations (000's examples), kept next to the table.
 MSG_BATCH_LIMIT = "Number of tracks for this operation is limited to {limit}"

@@ -32,13 +32,12 @@ from typing import Any
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
-from conformance import catalogue
+from conformance import catalogue, error_table
 from conformance.client import NONE, Client, Response
 from conformance.generated import oracle
 from conformance.generated.findings import Finding
 from conformance.generated.oracle import CLIENT_ERRORS, GUID_ID, Expectation
 from conformance.generated.wire import Sent, send_case
-from conformance.suite.helpers import error_table
 
 SOME_FAILED = "COLLECTION_SOME_OPERATIONS_FAILED"
 INVALID_ID = "COLLECTION_INVALID_ID"

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from conformance import error_table
 from conformance.client import NONE
 from conformance.contract import LIMITS
-from conformance.suite.helpers import error_table, expect, readback
+from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
 ENVELOPE = (

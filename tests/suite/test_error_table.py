@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from conformance import error_table
 from conformance.sources import normalise, shared_dir
-from conformance.suite.helpers import error_table
 
 ROW = re.compile(
     r"^\|\s*[^|]+\|\s*(?P<code>[A-Z0-9_\\]+)\s*\|\s*(?P<status>\d{3})[^|]*\|\s*(?P<desc>[^|]*?)\s*\|\s*$"

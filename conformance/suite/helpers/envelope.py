@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from conformance import error_table
 from conformance.client import decode_body
 from conformance.profiles import PROFILES, Profile
 from conformance.records import CheckResult, Exchange
-from conformance.suite.helpers import error_table
 from conformance.verify import show
 
 SHOWN = 5  # offending answers quoted per check
