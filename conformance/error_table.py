@@ -1,8 +1,8 @@
 """The error table of ``reference/groove-docs/json-error.md``: code -> (default HTTP status, Description).
 
-The suite and the emulator need it while they run, on any machine, without the source documents beside it (a user
-pointing the suite at a server has only the installed package), so the table is restated here
-once, verbatim; ``tests/suite/test_error_table.py`` compares it with the page so that the two
+The suite and the emulator need it while they run, on any machine, without the source documents
+beside it (a user pointing the suite at a server has only the installed package), so the table is
+restated here once, verbatim; ``tests/suite/test_error_table.py`` compares it with the page so that the two
 cannot drift apart. Codes are written with underscores, as the table writes them; a hyphenated
 spelling (E01) is looked up through :func:`normalise`.
 """
