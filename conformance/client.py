@@ -38,7 +38,9 @@ from conformance.records import Exchange
 # --- bounds ------------------------------------------------------------------------------
 DEFAULT_TIMEOUT_S = 10.0  # per request: connect, each read, and the whole answer
 TRANSCRIPT_BODY_CAP = 64 * 1024  # bytes of a body kept in a transcript
-MAX_RESPONSE_BYTES = 8 * 1024 * 1024  # an answer is not read beyond this
+# An answer is not read beyond this. The largest documented answer (100 results of an add, in
+# XML) is about 15 kB; 2 MiB leaves ample room and keeps a server that streams junk cheap.
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 RETRY_MAX = 2  # retries of one request after a 429 with Retry-After
 RETRY_BUDGET_S = 5.0  # total sleep allowed for those retries
 MAX_REDIRECTS = 5  # same-origin redirects followed per request
@@ -505,6 +507,9 @@ class Client:
         url = self.config.base_url.rstrip("/") + path
         if params:
             url += "?" + urlencode(params, quote_via=quote)
+        if self.registry is not None and operation:
+            # Before sending: an add that never gets its answer may still have added tracks.
+            self.registry.sending(self.user_label, operation, body)
         response = self._send_with_retries(method, url, pairs, data, timeout or self.config.timeout_s)
         if self.registry is not None and operation:
             self.registry.observe(self.user_label, operation, body, response)
@@ -573,8 +578,9 @@ class Client:
             try:
                 chunks: list[bytes] = []
                 size = 0
-                truncated = False
-                for chunk in answer.iter_bytes():
+                # An announced length over the cap is not worth reading at all.
+                truncated = _announced_length(answer.headers) > MAX_RESPONSE_BYTES
+                for chunk in () if truncated else answer.iter_bytes():
                     chunks.append(chunk)
                     size += len(chunk)
                     if size > MAX_RESPONSE_BYTES:
@@ -647,8 +653,32 @@ class Client:
             del self.transcript[0]
 
 
+def _announced_length(headers: httpx.Headers) -> int:
+    try:
+        return int(headers.get("content-length", "0"))
+    except ValueError:
+        return 0
+
+
 def _paging(max_items: int | None, page: int | None, continuation_token: str | None) -> list[tuple[str, Any]]:
     return [("maxItems", max_items), ("page", page), ("continuationToken", continuation_token)]
+
+
+def _protocol_message(text: str, target: str) -> str:
+    """What a broken HTTP/1.1 answer was, in the server author's terms.
+
+    httpx passes on its parser's words, which can mislead: bytes that are no HTTP at all come out
+    as "illegal request line" although it is the *answer* that is broken.
+    """
+    if "disconnected" in text or "without sending a response" in text:
+        return f"{target} closed the connection without answering"
+    if "closed" in text:
+        return f"{target} closed the connection before its answer was complete: {text}"
+    detail = "" if "request" in text or not text else f" (parser: {text})"
+    return (
+        f"{target} answered with bytes that are not an HTTP/1.1 response: "
+        f"no valid status line and headers{detail}"
+    )
 
 
 def _transport_message(exc: httpx.HTTPError, url: str, timeout: float) -> str:
@@ -662,7 +692,7 @@ def _transport_message(exc: httpx.HTTPError, url: str, timeout: float) -> str:
         reason = str(exc) or "connection failed"
         return f"cannot connect to {target}: {reason}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"{target} broke the HTTP exchange: {exc}"
+        return _protocol_message(str(exc), target)
     if isinstance(exc, httpx.DecodingError):
         return f"{target} sent a body that cannot be decoded: {exc}"
     return f"{target}: {type(exc).__name__}: {exc}"

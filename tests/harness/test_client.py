@@ -226,6 +226,25 @@ def test_transport_failure_is_one_clear_line(mock):
         make().collection_add(["x"])
 
 
+@pytest.mark.parametrize(
+    ("parser_says", "we_say"),
+    [
+        # What h11 says of bytes that are no HTTP at all: it must not reach the user as is.
+        ("illegal request line", "answered with bytes that are not an HTTP/1.1 response"),
+        ("Server disconnected without sending a response.", "closed the connection without answering"),
+        (
+            "peer closed connection without sending complete message body (received 3 bytes, expected 9)",
+            "closed the connection before its answer was complete",
+        ),
+    ],
+)
+def test_broken_answers_are_described_as_broken_answers(mock, parser_says, we_say):
+    mock.post(ADD).mock(side_effect=httpx.RemoteProtocolError(parser_says))
+    with pytest.raises(TransportError) as info:
+        make().collection_add(["x"])
+    assert we_say in str(info.value) and "request line" not in str(info.value)
+
+
 def test_paths_come_from_the_contract(mock):
     route = mock.get("/1/content/music.playlist.ABC%2FX/collection/playlist/tracks/browse").respond(
         200, json={}
