@@ -120,7 +120,8 @@ def judge(
 def seed(env: Env, pool: IdPool, operation: str) -> None:
     """Give the operations that name existing data something of the test's own to name."""
     if operation in ("playlist_update", "playlist_delete", "playlist_tracks_browse"):
-        while len(pool.playlists()) < SEED_PLAYLISTS:
+        # Bounded: a target that answers 200 without a usable Id must fail, not loop.
+        for _ in range(SEED_PLAYLISTS - len(pool.playlists())):
             _create_seed_playlist(env, pool)
     if (
         operation == "collection_delete"
@@ -140,10 +141,15 @@ def _create_seed_playlist(env: Env, pool: IdPool) -> None:
         "Name": f"{env.name_prefix}generated",
         "TrackActions": [{"Id": t, "Action": "Add"} for t in pool.catalog_ids[:SEED_TRACKS]],
     }
+    before = len(pool.playlists())
     r = env.client.playlist_create(body)
     if r.status != 200:
         raise AssertionError(f"precondition: creating a playlist to generate requests against failed: {r!r}")
     pool.observe("playlist_create", body, r.status, r.body)
+    if len(pool.playlists()) <= before:
+        raise AssertionError(
+            f"precondition: the playlist created to generate requests against has no usable Id: {r!r}"
+        )
     pool.note_origin(
         _seed_sent("playlist_create", "POST", "/1/content/music/collection/playlists/create", body, r), r.body
     )
