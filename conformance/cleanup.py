@@ -1,4 +1,4 @@
-"""What a run created on a target, how it is removed, and ``groove-conformance cleanup``.
+"""What a run created on a target, and how it is removed at the end of the run.
 
 The suite may be pointed at a real account, so it keeps three promises:
 
@@ -11,32 +11,36 @@ The suite may be pointed at a real account, so it keeps three promises:
   update or delete that names one of them (:meth:`Registry.guard`); a track that ``add``
   answers with an Id the user already had is never removed.
 
+A target under test is by definition not yet right, so the cleanup does not take its answers on
+trust. A batch the target refuses is retried in halves. Catalog IDs sent in an add whose answer
+did not account for them (a 400 that still added some, a broken connection, an interrupt) are
+*pending*: they are added again, and what that answers is deleted unless the user had it. When
+the target can be browsed, the end state is read back: what the run created and is still listed
+is deleted once more, and whatever is still there then is reported, never called removed.
+
 Without browse, the run cannot tell a track it added from one the user already had (adding a
 track already in the collection succeeds with the existing Id, E17), so such tracks are left in
-place and listed as *unverified*. Against a foreign target every creation and removal is also
-written to a journal (JSON lines, never a credential) under the state directory, so that what an
-interrupted run left behind can be removed later with ``groove-conformance cleanup``.
+place and listed as *unverified*. Against a foreign target everything is also written to a
+journal (``conformance.journal``) so that what an interrupted run left behind can be removed
+later with ``groove-conformance cleanup`` (``conformance.cleanup_command``).
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import json
-import os
 import re
 import secrets
-import sys
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+
+from conformance.journal import Journal, digest, item_key
 
 RUN_NAME_PREFIX = "conformance-"
 RUN_NAME_RE = re.compile(r"^conformance-([0-9a-f]{8})-")
 MAX_BROWSE_PAGES = 400  # 10,000 items at 25 per page: a guard against a target that never ends a list
-JOURNAL_VERSION = 1
+STILL_LISTED = "the target still lists it after answering its delete"
+UNVERIFIED = "unverified: the target has no browse endpoint to tell it from a track the user already had"
 
 
 def new_run_id() -> str:
@@ -44,89 +48,6 @@ def new_run_id() -> str:
     return secrets.token_hex(4)
 
 
-def state_dir() -> Path:
-    """Where journals live: ``$GROOVE_STATE_DIR``, else ``$XDG_STATE_HOME/groove-conformance``."""
-    if os.environ.get("GROOVE_STATE_DIR"):
-        return Path(os.environ["GROOVE_STATE_DIR"])
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "groove-conformance"
-
-
-def _key(value: str) -> str:
-    # Playlist and GUID IDs are case-insensitive (E13, E15); for protection a case-insensitive
-    # match is the cautious one.
-    return value.upper()
-
-
-# --- journal -------------------------------------------------------------------------------
-class Journal:
-    """Append-only JSON lines: created / removed events of one run (one worker)."""
-
-    def __init__(self, path: Path, *, target: str, profile: str, run_id: str) -> None:
-        self.path = path
-        self.header = {"v": JOURNAL_VERSION, "target": target, "profile": profile, "run": run_id}
-
-    def write(self, event: str, user: str, kind: str, item_id: str, verified: bool = True) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = {
-            **self.header,
-            "event": event,
-            "user": user,
-            "kind": kind,
-            "id": item_id,
-            "verified": verified,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        }
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line) + "\n")
-
-    def discard(self) -> None:
-        try:
-            self.path.unlink()
-        except FileNotFoundError:
-            pass
-
-
-@dataclass
-class Leftover:
-    """One item a journal says was created and not removed."""
-
-    target: str
-    profile: str
-    run: str
-    user: str
-    kind: str  # "playlist" or "track"
-    id: str
-    verified: bool
-    journal: Path
-
-
-def read_journal(path: Path) -> list[Leftover]:
-    """Items created and not removed, in creation order; a malformed line is skipped."""
-    alive: dict[tuple[str, str, str], Leftover] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            ev = json.loads(line)
-            key = (ev["user"], ev["kind"], ev["id"])
-            if ev["event"] == "created":
-                alive[key] = Leftover(
-                    ev["target"],
-                    ev["profile"],
-                    ev["run"],
-                    ev["user"],
-                    ev["kind"],
-                    ev["id"],
-                    bool(ev.get("verified", True)),
-                    path,
-                )
-            elif ev["event"] == "removed":
-                alive.pop(key, None)
-        except (ValueError, KeyError, TypeError):
-            continue
-    return list(alive.values())
-
-
-# --- the registry --------------------------------------------------------------------------
 @dataclass
 class CleanupResult:
     removed_playlists: int = 0
@@ -148,7 +69,7 @@ class CleanupResult:
 
 
 class Registry:
-    """Per user: the playlists and collection tracks this run created, and what existed before."""
+    """Per user: what this run created, the adds not yet accounted for, and what existed before."""
 
     def __init__(self, run_id: str, *, journal: Journal | None = None) -> None:
         self.run_id = run_id
@@ -157,8 +78,13 @@ class Registry:
         self._names = itertools.count(1)
         self._playlists: dict[str, dict[str, str]] = {}  # user -> key -> id
         self._tracks: dict[str, dict[str, tuple[str, bool]]] = {}  # user -> id -> (id, verified)
+        self._pending: dict[str, dict[str, str]] = {}  # user -> key -> catalog ID of an unanswered add
+        self._ever: dict[tuple[str, str], dict[str, str]] = {}  # (user, kind) -> key -> id, all created
         self._before_playlists: dict[str, set[str]] = {}  # user -> keys (only when browsed)
         self._before_tracks: dict[str, set[str]] = {}
+        self._before_digests: dict[str, set[str]] = {}  # user -> digests (from a journal's snapshot)
+        self._why: dict[tuple[str, str, str], str] = {}  # (user, kind, key) -> why it is still there
+        self._removed_now: set[tuple[str, str, str]] = set()  # (user, kind, key) removed by cleanup()
         self.cleaned = False
 
     # ---- names ---------------------------------------------------------------------
@@ -191,23 +117,35 @@ class Registry:
         tracks = browse_all(client, "tracks", "Tracks")
         if playlists is None or tracks is None:
             return False
-        self._before_playlists[user] = {_key(i["Id"]) for i in playlists if isinstance(i.get("Id"), str)}
+        self._before_playlists[user] = {item_key(i["Id"]) for i in playlists if isinstance(i.get("Id"), str)}
         keys: set[str] = set()
         for item in tracks:
             if isinstance(item.get("Id"), str):
-                keys.add(_key(item["Id"]))
+                keys.add(item_key(item["Id"]))
             other = item.get("OtherIds")
             if isinstance(other, dict):
-                keys.update(_key(v) for v in other.values() if isinstance(v, str))
+                keys.update(item_key(v) for v in other.values() if isinstance(v, str))
         self._before_tracks[user] = keys
+        if self.journal:
+            self.journal.snapshot(user, keys)
         return True
+
+    def restore_snapshot(self, user: str, digests: set[str]) -> None:
+        """What a journal's snapshot says the user had (``groove-conformance cleanup``)."""
+        self._before_digests[user] = set(digests)
+
+    def browsable(self, user: str) -> bool:
+        """Whether ``user``'s data was read before the run (so the run can tell its own from theirs)."""
+        return user in self._before_tracks or user in self._before_digests
 
     def preexisting(self, item_id: str) -> bool:
         """True when any user had ``item_id`` before the run (as far as browse could tell)."""
-        k = _key(item_id)
-        return any(k in s for s in self._before_playlists.values()) or any(
+        k = item_key(item_id)
+        if any(k in s for s in self._before_playlists.values()) or any(
             k in s for s in self._before_tracks.values()
-        )
+        ):
+            return True
+        return bool(self._before_digests) and any(digest(item_id) in s for s in self._before_digests.values())
 
     # ---- while tests run ---------------------------------------------------------------
     def guard(self, user: str, operation: str, body: Any) -> None:
@@ -228,16 +166,38 @@ class Registry:
                     "never changes data it did not create"
                 )
 
+    def sending(self, user: str, operation: str, body: Any) -> None:
+        """Before an add goes out: its catalog IDs are pending until an answer accounts for them.
+
+        Only where the user's data was read first: elsewhere a re-add could not tell the run's
+        track from the user's, so it would settle nothing.
+        """
+        if operation != "collection_add" or not self.browsable(user) or not isinstance(body, dict):
+            return
+        ids = [i for i in _list(body.get("TrackIds")) if isinstance(i, str) and i]
+        pending = self._pending.setdefault(user, {})
+        for i in ids:
+            pending[item_key(i)] = i
+        if self.journal:
+            self.journal.catalog("adding", user, list(dict.fromkeys(ids)))
+
     def observe(self, user: str, operation: str, body: Any, response: Any) -> None:
         """Note what an answer says was created or removed."""
         data = getattr(response, "body", None)
         if not isinstance(data, dict):
             return
         ok = 200 <= response.status < 300
-        if operation == "collection_add" and ok:
+        if operation == "collection_add":
+            answered = []
             for result in _list(data.get("TrackActionResults")):
-                if isinstance(result, dict) and isinstance(result.get("Id"), str) and not result.get("Error"):
+                if not isinstance(result, dict):
+                    continue
+                # Whatever the status: a result with an Id says the track is there now.
+                if isinstance(result.get("Id"), str) and not result.get("Error"):
                     self._add_track(user, result["Id"])
+                if isinstance(result.get("InputId"), str):
+                    answered.append(result["InputId"])
+            self._answered(user, answered)
         elif operation == "collection_delete" and ok:
             for result in _list(data.get("TrackActionResults")):
                 if (
@@ -254,22 +214,31 @@ class Registry:
             if isinstance(body.get("Id"), str):
                 self._forget_playlist(user, body["Id"])
 
+    # ---- bookkeeping (each change journaled) -----------------------------------------------
+    def _answered(self, user: str, catalog_ids: list[str]) -> None:
+        pending = self._pending.get(user, {})
+        settled = [i for i in catalog_ids if pending.pop(item_key(i), None) is not None]
+        if self.journal:
+            self.journal.catalog("answered", user, settled)
+
     def _add_playlist(self, user: str, pid: str) -> None:
         if self.preexisting(pid):
             return
-        self._playlists.setdefault(user, {})[_key(pid)] = pid
+        self._playlists.setdefault(user, {})[item_key(pid)] = pid
+        self._ever.setdefault((user, "playlist"), {})[item_key(pid)] = pid
         if self.journal:
             self.journal.write("created", user, "playlist", pid)
 
     def _forget_playlist(self, user: str, pid: str) -> None:
-        if self._playlists.get(user, {}).pop(_key(pid), None) is not None and self.journal:
+        if self._playlists.get(user, {}).pop(item_key(pid), None) is not None and self.journal:
             self.journal.write("removed", user, "playlist", pid)
 
-    def _add_track(self, user: str, cid: str) -> None:
-        if self.preexisting(cid):
+    def _add_track(self, user: str, cid: str, verified: bool | None = None) -> None:
+        if self.preexisting(cid) or cid in self._tracks.get(user, {}):
             return
-        verified = user in self._before_tracks
+        verified = self.browsable(user) if verified is None else verified
         self._tracks.setdefault(user, {})[cid] = (cid, verified)
+        self._ever.setdefault((user, "track"), {})[item_key(cid)] = cid
         if self.journal:
             self.journal.write("created", user, "track", cid, verified)
 
@@ -283,101 +252,214 @@ class Registry:
     def tracks(self, user: str = "user") -> list[str]:
         return [cid for cid, _ in self._tracks.get(user, {}).values()]
 
+    def pending_adds(self, user: str = "user") -> list[str]:
+        return list(self._pending.get(user, {}).values())
+
     def pending(self) -> int:
-        return sum(len(v) for v in self._playlists.values()) + sum(len(v) for v in self._tracks.values())
+        return sum(len(v) for d in (self._playlists, self._tracks, self._pending) for v in d.values())
 
     # ---- at the end --------------------------------------------------------------------
     def cleanup(self, clients: Mapping[str, Any], *, sweep: bool = True) -> CleanupResult:
-        """Remove what the run created, as each user; idempotent. Never raises for the target's sake."""
+        """Remove what the run created, as each user; idempotent. Never raises for the target's sake.
+
+        ``sweep`` also deletes playlists named with this run's prefix that no answer reported.
+        """
         from conformance.client import TransportError
 
         result = CleanupResult()
-        users = set(self._playlists) | set(self._tracks) | (set(clients) if sweep else set())
+        self._removed_now = set()
+        users = (
+            set(self._playlists) | set(self._tracks) | set(self._pending) | (set(clients) if sweep else set())
+        )
         for user in sorted(users):
             client = clients.get(user)
             if client is None:
-                for pid in self.playlists(user):
-                    result.left.append((user, "playlist", pid, "no credential for this user"))
-                for cid in self.tracks(user):
-                    result.left.append((user, "track", cid, "no credential for this user"))
+                self._blame(user, "no credential for this user")
                 continue
             try:
-                result.removed_playlists += self._remove_playlists(user, client, result)
-                result.removed_tracks += self._remove_tracks(user, client, result)
+                self._remove_playlists(user, client)
                 if sweep and user in self._before_playlists:
-                    result.removed_playlists += self._sweep(user, client, result)
+                    self._sweep(user, client)
+                self._settle_pending(user, client)
+                self._remove_tracks(user, client)
+                if self.browsable(user):
+                    self._verify(user, client)
             except TransportError as exc:
-                for pid in self.playlists(user):
-                    result.left.append((user, "playlist", pid, str(exc)))
-                for cid in self.tracks(user):
-                    result.left.append((user, "track", cid, str(exc)))
+                self._blame(user, str(exc))
+        result.left = self._left()
+        result.removed_playlists = sum(1 for _, kind, _ in self._removed_now if kind == "playlist")
+        result.removed_tracks = sum(1 for _, kind, _ in self._removed_now if kind == "track")
         self.cleaned = True
         if self.journal and result.clean:
             self.journal.discard()
         return result
 
-    def _remove_playlists(self, user: str, client: Any, result: CleanupResult) -> int:
-        removed = 0
+    def _blame(self, user: str, why: str) -> None:
+        for kind, items in (
+            ("playlist", self._playlists.get(user, {})),
+            ("track", {item_key(c): c for c in self._tracks.get(user, {})}),
+            ("catalog", self._pending.get(user, {})),
+        ):
+            for k in items:
+                self._why.setdefault((user, kind, k), why)
+
+    def _left(self) -> list[tuple[str, str, str, str]]:
+        left = []
+        for user, items in sorted(self._playlists.items()):
+            for k, pid in items.items():
+                left.append((user, "playlist", pid, self._why.get((user, "playlist", k), "not removed")))
+        for user, tracks in sorted(self._tracks.items()):
+            for cid, verified in tracks.values():
+                why = self._why.get((user, "track", item_key(cid))) or (
+                    "not removed" if verified else UNVERIFIED
+                )
+                left.append((user, "track", cid, why))
+        for user, pending in sorted(self._pending.items()):
+            for k, tid in pending.items():
+                why = self._why.get(
+                    (user, "catalog", k), "an add of this catalog ID was never answered for it"
+                )
+                left.append((user, "catalog", tid, why))
+        return left
+
+    def _remove_playlists(self, user: str, client: Any) -> None:
         for pid in self.playlists(user):
             r = client.playlist_delete({"Id": pid}, guard=False)
             if (200 <= r.status < 300 and not r.error) or r.status == 404:
                 self._forget_playlist(user, pid)  # 404: already gone (a test deleted it)
-                removed += r.status != 404
+                if r.status != 404:
+                    self._removed_now.add((user, "playlist", item_key(pid)))
             else:
-                result.left.append((user, "playlist", pid, f"delete answered HTTP {r.status}"))
-        return removed
+                self._why[(user, "playlist", item_key(pid))] = f"delete answered HTTP {r.status}"
 
-    def _remove_tracks(self, user: str, client: Any, result: CleanupResult) -> int:
-        from conformance.contract import LIMITS
+    def _remove_tracks(self, user: str, client: Any) -> None:
+        ids = [cid for cid, verified in self._tracks.get(user, {}).values() if verified]
+        self._delete_tracks(user, client, ids)
 
-        removed = 0
-        entries = list(self._tracks.get(user, {}).values())
-        for cid, verified in entries:
-            if not verified:
-                result.left.append(
-                    (
-                        user,
-                        "track",
-                        cid,
-                        "unverified: the target has no browse endpoint to tell it "
-                        "from a track the user already had",
-                    )
-                )
-        ids = [cid for cid, verified in entries if verified]
-        for start in range(0, len(ids), LIMITS.batch_max):
-            batch = ids[start : start + LIMITS.batch_max]
-            r = client.collection_delete(batch, guard=False)
+    def _delete_tracks(self, user: str, client: Any, ids: list[str]) -> None:
+        for batch, r in _batched(ids, lambda b: client.collection_delete(b, guard=False)):
             results = _list((r.body or {}).get("TrackActionResults")) if 200 <= r.status < 300 else []
             done = {x.get("InputId") for x in results if isinstance(x, dict) and not x.get("Error")}
             gone = {x.get("InputId") for x in results if isinstance(x, dict) and x.get("Error")}
             for cid in batch:
                 if cid in done or cid in gone:  # an Error here means it is not (or no longer) there
                     self._forget_track(user, cid)
-                    removed += cid in done
+                    if cid in done:
+                        self._removed_now.add((user, "track", item_key(cid)))
                 else:
-                    result.left.append((user, "track", cid, f"delete answered HTTP {r.status}"))
-        return removed
+                    self._why[(user, "track", item_key(cid))] = f"delete answered HTTP {r.status}"
 
-    def _sweep(self, user: str, client: Any, result: CleanupResult) -> int:
-        """Playlists named with this run's prefix that the registry missed (e.g. an unreadable answer)."""
+    def _sweep(self, user: str, client: Any) -> None:
+        """Playlists named with this run's prefix that the registry missed (an unreadable answer,
+        a create in flight when the run was interrupted)."""
         items = browse_all(client, "playlists", "Playlists") or []
-        removed = 0
         for item in items:
             pid, name = item.get("Id"), item.get("Name")
             if not (isinstance(pid, str) and isinstance(name, str) and name.startswith(self.prefix)):
                 continue
-            if _key(pid) in self._before_playlists.get(user, set()):
+            if item_key(pid) in self._before_playlists.get(user, set()):
                 continue
             r = client.playlist_delete({"Id": pid}, guard=False)
             if 200 <= r.status < 300 and not r.error:
-                removed += 1
+                self._forget_playlist(user, pid)
+                self._removed_now.add((user, "playlist", item_key(pid)))
             else:
-                result.left.append((user, "playlist", pid, f"delete answered HTTP {r.status}"))
-        return removed
+                self._add_playlist(user, pid)
+                self._why[(user, "playlist", item_key(pid))] = f"delete answered HTTP {r.status}"
+
+    def _settle_pending(self, user: str, client: Any) -> None:
+        """Add the pending catalog IDs again: the answer names the track each one is (E17), so
+        what the unanswered add created is registered (and then deleted), and what the user
+        already had is recognised and left alone."""
+        ids = self.pending_adds(user)
+        for batch, r in _batched(ids, lambda b: client.collection_add(b, guard=False)):
+            if 200 <= r.status < 300 and isinstance(r.body, dict):
+                for x in _list(r.body.get("TrackActionResults")):
+                    if isinstance(x, dict) and isinstance(x.get("Id"), str) and not x.get("Error"):
+                        self._add_track(user, x["Id"])
+                self._answered(user, batch)
+            elif 400 <= r.status < 500:  # one ID, refused: nothing was added for it
+                self._answered(user, batch)
+            else:
+                for tid in batch:
+                    self._why[(user, "catalog", item_key(tid))] = f"adding it again answered HTTP {r.status}"
+
+    def _verify(self, user: str, client: Any) -> None:
+        """Read the end state back: delete again what the run created and is still listed. Then
+        browse is the truth: what is gone is forgotten, what is still listed is left, with the
+        reason, and is not counted as removed."""
+        for kind, browse_type, member in (
+            ("track", "tracks", "Tracks"),
+            ("playlist", "playlists", "Playlists"),
+        ):
+            ever = self._ever.get((user, kind), {})
+            listed = _listed(client, browse_type, member) if ever else None
+            if listed is None:
+                continue
+            stale = [item_id for k, item_id in ever.items() if k in listed]
+            if stale:
+                for item_id in stale:
+                    self._track_again(user, kind, item_id)
+                if kind == "track":
+                    self._delete_tracks(user, client, stale)
+                else:
+                    self._remove_playlists(user, client)
+                listed = _listed(client, browse_type, member)
+                if listed is None:
+                    continue
+            for k, item_id in ever.items():
+                if k in listed:
+                    self._track_again(user, kind, item_id)
+                    self._why[(user, kind, k)] = STILL_LISTED
+                    self._removed_now.discard((user, kind, k))
+                elif kind == "track":
+                    self._forget_track(user, item_id)
+                else:
+                    self._forget_playlist(user, item_id)
+
+    def _track_again(self, user: str, kind: str, item_id: str) -> None:
+        """Hold ``item_id`` as the run's again (it is still on the target)."""
+        if kind == "track":
+            if item_id not in self._tracks.get(user, {}):
+                self._tracks.setdefault(user, {})[item_id] = (item_id, True)
+                if self.journal:
+                    self.journal.write("created", user, "track", item_id)
+        elif item_key(item_id) not in self._playlists.get(user, {}):
+            self._playlists.setdefault(user, {})[item_key(item_id)] = item_id
+            if self.journal:
+                self.journal.write("created", user, "playlist", item_id)
+
+
+def _batched(
+    ids: list[str], send: Callable[[list[str]], Any], limit: int | None = None
+) -> Iterator[tuple[list[str], Any]]:
+    """Send ``ids`` in batches of the documented size; a batch the target refuses is sent again
+    in halves (a target may count its limit differently or choke on one entry). At most
+    ``2 * len(ids)`` requests."""
+    if limit is None:
+        from conformance.contract import LIMITS
+
+        limit = LIMITS.batch_max
+    stack = [ids[i : i + limit] for i in range(0, len(ids), limit)][::-1]
+    while stack:
+        batch = stack.pop()
+        r = send(batch)
+        if not 200 <= r.status < 300 and len(batch) > 1:
+            half = len(batch) // 2
+            stack += [batch[half:], batch[:half]]
+            continue
+        yield batch, r
 
 
 def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
+
+
+def _listed(client: Any, browse_type: str, member: str) -> set[str] | None:
+    items = browse_all(client, browse_type, member)
+    if items is None:
+        return None
+    return {item_key(i["Id"]) for i in items if isinstance(i.get("Id"), str)}
 
 
 def browse_all(client: Any, browse_type: str, member: str) -> list[dict] | None:
@@ -400,160 +482,3 @@ def browse_all(client: Any, browse_type: str, member: str) -> list[dict] | None:
             return items
         seen.add(token)
     return items
-
-
-# --- groove-conformance cleanup ------------------------------------------------------------
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = (
-        "Remove what interrupted runs left on a target: the items their journals list, "
-        "and (with --sweep) playlists named conformance-<runid>-... . Tokens come from the "
-        "options or from GROOVE_USER_TOKEN, GROOVE_OTHER_USER_TOKEN, GROOVE_DEVELOPER_TOKEN."
-    )
-    parser.add_argument(
-        "--target", help="base URL of the target (default: GROOVE_TARGET, else every journal's)"
-    )
-    parser.add_argument(
-        "--profile",
-        choices=("groove-2016", "xbox-2013"),
-        help="dialect (default: GROOVE_PROFILE, else the journal's)",
-    )
-    parser.add_argument("--user-token", help="user token (prefer GROOVE_USER_TOKEN)")
-    parser.add_argument("--other-user-token", help="second user's token (prefer GROOVE_OTHER_USER_TOKEN)")
-    parser.add_argument(
-        "--developer-token", help="developer token, xbox-2013 (prefer GROOVE_DEVELOPER_TOKEN)"
-    )
-    parser.add_argument(
-        "--journal",
-        action="append",
-        type=Path,
-        default=None,
-        help="journal file(s) to process (default: every journal in the state directory)",
-    )
-    parser.add_argument("--run", help="only this run ID (the <runid> of conformance-<runid>-...)")
-    parser.add_argument(
-        "--sweep",
-        action="store_true",
-        help="also delete playlists named conformance-<runid>-... found by browsing",
-    )
-    parser.add_argument(
-        "--tracks",
-        action="store_true",
-        help="also delete unverified collection tracks (added on a target without browse)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
-
-
-def main(args: argparse.Namespace) -> int:
-    from conformance.client import Client, ClientConfig, TransportError
-    from conformance.profiles import get_profile
-
-    env = os.environ
-    tokens = {
-        "user": args.user_token or env.get("GROOVE_USER_TOKEN"),
-        "other": args.other_user_token or env.get("GROOVE_OTHER_USER_TOKEN"),
-    }
-    developer = args.developer_token or env.get("GROOVE_DEVELOPER_TOKEN")
-    target = args.target or env.get("GROOVE_TARGET")
-    journals = args.journal if args.journal else sorted(state_dir().glob("journal-*.jsonl"))
-    leftovers: list[Leftover] = []
-    for path in journals:
-        if not path.exists():
-            print(f"groove-conformance cleanup: no journal {path}", file=sys.stderr)
-            return 4
-        leftovers.extend(read_journal(path))
-    if target:
-        leftovers = [x for x in leftovers if x.target.rstrip("/") == target.rstrip("/")]
-    if args.run:
-        leftovers = [x for x in leftovers if x.run == args.run]
-    targets = sorted({x.target for x in leftovers} | ({target} if target and args.sweep else set()))
-    if not targets:
-        print(
-            "groove-conformance cleanup: nothing to clean up (no journal lists a leftover"
-            + (f" for {target}" if target else "")
-            + ")"
-        )
-        return 0
-    remaining = 0
-    for tgt in targets:
-        mine = [x for x in leftovers if x.target == tgt]
-        profile_name = (
-            args.profile or env.get("GROOVE_PROFILE") or (mine[0].profile if mine else "groove-2016")
-        )
-        profile = get_profile(profile_name)
-        config = ClientConfig(
-            base_url=tgt,
-            profile=profile,
-            developer_token=developer,
-            secrets=tuple(t for t in (*tokens.values(), developer) if t),
-        )
-        clients = {user: Client(config, tok, user_label=user) for user, tok in tokens.items() if tok}
-        print(f"{tgt} ({profile.name}): {len(mine)} leftover item(s) in journals")
-        for item in mine:
-            print(
-                f"  {item.kind:8} {item.id}  (run {item.run}, {item.user}"
-                f"{'' if item.verified else ', unverified'})"
-            )
-        if args.dry_run:
-            remaining += len(mine)
-            continue
-        by_run: dict[tuple[str, Path], list[Leftover]] = {}
-        for item in mine:
-            by_run.setdefault((item.run, item.journal), []).append(item)
-        try:
-            for (run, path), items in by_run.items():
-                registry = Registry(run, journal=Journal(path, target=tgt, profile=profile.name, run_id=run))
-                for item in items:
-                    if item.kind == "playlist":
-                        registry._playlists.setdefault(item.user, {})[_key(item.id)] = item.id
-                    elif item.verified or args.tracks:
-                        registry._tracks.setdefault(item.user, {})[item.id] = (item.id, True)
-                result = registry.cleanup(clients, sweep=False)
-                skipped = sum(1 for x in items if x.kind == "track" and not x.verified and not args.tracks)
-                print(
-                    f"  run {run}: {result.line()}"
-                    + (f"; {skipped} unverified track(s) kept (use --tracks)" if skipped else "")
-                )
-                for user, kind, item_id, why in result.left:
-                    print(f"    left {kind} {item_id} ({user}): {why}")
-                remaining += len(result.left) + skipped
-            if args.sweep:
-                remaining += _sweep_target(clients, args.run)
-        except TransportError as exc:
-            print(f"  cannot reach {tgt}: {exc}", file=sys.stderr)
-            return 1
-    return 0 if remaining == 0 else 1
-
-
-def _sweep_target(clients: Mapping[str, Any], run: str | None) -> int:
-    """Delete playlists whose names carry a run prefix (of ``run`` only, when given)."""
-    left = 0
-    for user, client in clients.items():
-        items = browse_all(client, "playlists", "Playlists")
-        if items is None:
-            print(f"  sweep ({user}): the target has no usable browse endpoint; nothing swept")
-            continue
-        for item in items:
-            name, pid = item.get("Name"), item.get("Id")
-            m = RUN_NAME_RE.match(name) if isinstance(name, str) else None
-            if not m or not isinstance(pid, str) or (run and m.group(1) != run):
-                continue
-            r = client.playlist_delete({"Id": pid}, guard=False)
-            ok = 200 <= r.status < 300 and not r.error
-            left += not ok
-            print(
-                f"  sweep ({user}): {'deleted' if ok else f'could not delete (HTTP {r.status})'} "
-                f"{pid} {name!r}"
-            )
-    return left
-
-
-def journal_path(run_id: str, worker: str | None = None) -> Path:
-    return state_dir() / f"journal-{run_id}{'-' + worker if worker else ''}.jsonl"
-
-
-def outstanding(paths: Iterable[Path]) -> list[Leftover]:
-    out: list[Leftover] = []
-    for p in paths:
-        if p.exists():
-            out.extend(read_journal(p))
-    return out

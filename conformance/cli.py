@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("conformance.emulator.cli", "run the reference emulator"),
     "report": ("conformance.report.cli", "re-render a report.json as HTML / Markdown / JUnit"),
     "compare": ("conformance.report.compare_cli", "show what changed between two report.json files"),
-    "cleanup": ("conformance.cleanup", "remove what an interrupted run left on a target"),
+    "cleanup": ("conformance.cleanup_command", "remove what an interrupted run left on a target"),
 }
 
 

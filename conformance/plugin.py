@@ -38,8 +38,9 @@ import pytest
 
 from conformance import __version__
 from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS
-from conformance.cleanup import CleanupResult, Journal, Registry, journal_path, new_run_id
+from conformance.cleanup import CleanupResult, Registry, new_run_id
 from conformance.client import NONE, Client, ClientConfig, GuardError, TransportError
+from conformance.journal import Journal, journal_path
 from conformance.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from conformance.records import CheckResult, Exchange, RunInfo, TestRecord
 from conformance.verify import Verify, VerifyUsageError
@@ -214,7 +215,7 @@ def _strict(config: pytest.Config, env: Any) -> bool:
 class Catalog:
     """Valid catalog track IDs of the target, handed out so tests rarely share one."""
 
-    def __init__(self, ids: Iterable[str], source: str, *, offset: int = 0) -> None:
+    def __init__(self, ids: Iterable[str], source: str) -> None:
         seen: set[str] = set()
         self.ids: list[str] = []
         for i in ids:
@@ -222,7 +223,8 @@ class Catalog:
                 seen.add(i.upper())
                 self.ids.append(i)
         self.source = source
-        self._cursor = offset % len(self.ids) if self.ids else 0
+        self.retired = 0  # IDs dropped because the user already had them (``retire``)
+        self._cursor = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -230,10 +232,24 @@ class Catalog:
     def __repr__(self) -> str:
         return f"<Catalog {len(self.ids)} IDs from {self.source}>"
 
+    def retire(self, track_id: str) -> None:
+        """Hand ``track_id`` out no more: the user had it in their collection before the run, so
+        what an add of it answers is theirs, and a test could not delete it (see ``add_tracks``)."""
+        k = track_id.upper()
+        for n, i in enumerate(self.ids):
+            if i.upper() == k:
+                del self.ids[n]
+                self.retired += 1
+                if n < self._cursor:
+                    self._cursor -= 1
+                self._cursor = self._cursor % len(self.ids) if self.ids else 0
+                return
+
     def take(self, n: int) -> list[str]:
         """``n`` distinct valid IDs; the test is skipped when the catalog holds fewer."""
-        if n > len(self.ids):
-            pytest.skip(f"needs {n} catalog IDs (have {len(self.ids)}; give more with --catalog FILE)")
+        if n > len(self.ids) or not self.ids:
+            had = f", {self.retired} more the user already has" if self.retired else ""
+            pytest.skip(f"needs {n} catalog IDs (have {len(self.ids)}{had}; give more with --catalog FILE)")
         out = [self.ids[(self._cursor + k) % len(self.ids)] for k in range(n)]
         self._cursor = (self._cursor + n) % len(self.ids)
         return out
@@ -468,17 +484,22 @@ class Harness:
 
     def _catalog(self) -> Catalog:
         s = self.settings
-        offset = 0
-        if self.worker and self.worker.startswith("gw") and self.worker[2:].isdigit():
-            count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
-            offset = int(self.worker[2:]) * 997 // max(count, 1)
         if s.catalog_file:
-            return Catalog(_read_catalog(s.catalog_file), f"--catalog {s.catalog_file}", offset=offset)
-        if self.embedded:
+            ids, source = _read_catalog(s.catalog_file), f"--catalog {s.catalog_file}"
+        elif self.embedded:
             from conformance.emulator import builtin_catalog
 
-            return Catalog(builtin_catalog(), "the emulator's built-in catalog", offset=offset)
-        return Catalog(DOCUMENT_VALID_TRACK_IDS, "the IDs the documents show as valid", offset=offset)
+            ids, source = builtin_catalog(), "the emulator's built-in catalog"
+        else:
+            ids, source = list(DOCUMENT_VALID_TRACK_IDS), "the IDs the documents show as valid"
+        if self.worker and self.worker.startswith("gw") and self.worker[2:].isdigit() and not self.embedded:
+            # xdist workers share a foreign target's collection: each takes its own share of the
+            # catalog, so that no worker adds, deletes or settles a track another one is using.
+            # (Against the embedded target each worker has an emulator of its own.)
+            count = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), 1)
+            index = int(self.worker[2:])
+            ids, source = ids[index::count], f"{source}, share {index + 1} of {count} (one per worker)"
+        return Catalog(ids, source)
 
     # ---- clients -------------------------------------------------------------------------------
     def client(self, user: str = "user", transcript: list[Exchange] | None = None) -> Client:

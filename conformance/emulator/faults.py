@@ -156,3 +156,10 @@ class FaultSwitch:
         if name not in FAULTS:  # a typo in a flag check must not silently never fire
             raise KeyError(f"fault {name!r} is not defined in faults.FAULTS")
         return self.name == name
+
+    def switch(self, name: str | None) -> None:
+        """Turn on ``name`` (or none) while the emulator runs: the project's tests use it to
+        inject a fault midway through a run, as a server that breaks under load would."""
+        if name is not None and name not in FAULTS:
+            raise ValueError(f"unknown fault {name!r}; see --list-faults")
+        self.name = name

@@ -6,10 +6,11 @@ import argparse
 
 import pytest
 
-from conformance import cleanup
-from conformance.cleanup import Journal, Registry, browse_all, read_journal
+from conformance import cleanup_command
+from conformance.cleanup import Registry, browse_all
 from conformance.client import Client, ClientConfig, GuardError
 from conformance.emulator import EmulatorConfig, start_in_thread
+from conformance.journal import Journal, journal_path, read_journal
 from conformance.profiles import GROOVE_2016
 
 USER = "cleanup-user-token-55aa"
@@ -92,7 +93,7 @@ def test_cleanup_command_removes_what_an_interrupted_run_left(emulator, tmp_path
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GROOVE_USER_TOKEN", USER)
     journal = Journal(
-        cleanup.journal_path("feedbeef", "gw0"), target=emulator.url, profile="groove-2016", run_id="feedbeef"
+        journal_path("feedbeef", "gw0"), target=emulator.url, profile="groove-2016", run_id="feedbeef"
     )
     reg = Registry("feedbeef", journal=journal)
     c = client_for(emulator, reg)
@@ -108,16 +109,55 @@ def test_cleanup_command_removes_what_an_interrupted_run_left(emulator, tmp_path
     )
 
     parser = argparse.ArgumentParser()
-    cleanup.add_arguments(parser)
-    assert cleanup.main(parser.parse_args(["--dry-run"])) == 1  # something is listed
+    cleanup_command.add_arguments(parser)
+    assert cleanup_command.main(parser.parse_args(["--dry-run"])) == 1  # something is listed
     assert left in capsys.readouterr().out
     assert len(browse_all(c, "playlists", "Playlists")) == 3
 
-    status = cleanup.main(parser.parse_args(["--target", emulator.url, "--sweep", "--run", "feedbeef"]))
+    status = cleanup_command.main(
+        parser.parse_args(["--target", emulator.url, "--sweep", "--run", "feedbeef"])
+    )
     out = capsys.readouterr().out
     assert status == 0, out
     assert [p["Id"] for p in browse_all(c, "playlists", "Playlists")] == [mine]
     assert stray in out and USER not in out
     assert not journal.path.exists()
-    assert cleanup.main(parser.parse_args([])) == 0
+    assert cleanup_command.main(parser.parse_args([])) == 0
     assert "nothing to clean up" in capsys.readouterr().out
+
+
+def test_refused_batches_are_retried_in_halves():
+    """A target that chokes on one entry (or counts its limit differently) still gets the rest."""
+    from types import SimpleNamespace
+
+    from conformance.cleanup import _batched
+
+    ids = [f"id{i}" for i in range(10)]
+    ids[6] = "bad"
+    sent: list[list[str]] = []
+
+    def send(batch: list[str]) -> SimpleNamespace:
+        sent.append(list(batch))
+        return SimpleNamespace(status=400 if "bad" in batch or len(batch) > 4 else 200)
+
+    answered = list(_batched(ids, send, limit=10))
+    assert sorted(i for batch, _ in answered for i in batch) == sorted(ids)  # each once
+    assert [(b, r.status) for b, r in answered if r.status != 200] == [(["bad"], 400)]
+    assert len(sent) <= 2 * len(ids)
+
+
+def test_an_unanswered_add_is_settled_by_adding_again(emulator):
+    """The add's answer is lost (here: the registry never sees it); the cleanup adds the pending
+    catalog ID again, learns the Id, deletes it, and leaves the user's own track alone."""
+    own = client_for(emulator).collection_add([VALID]).body["TrackActionResults"][0]["Id"]
+    other = "music.873FB507-0100-11DB-89CA-0019B92A3933"  # documented valid, not the user's
+    reg = Registry("0123abcd")
+    c = client_for(emulator, reg)
+    reg.snapshot("user", c)
+    reg.sending("user", "collection_add", {"TrackIds": [VALID, other]})
+    client_for(emulator).collection_add([other])  # the add went through; its answer is lost
+    assert sorted(reg.pending_adds("user")) == sorted([VALID, other])
+    result = reg.cleanup({"user": c})
+    assert result.clean and result.removed_tracks == 1, result.left
+    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [own]
+    assert reg.pending_adds("user") == []

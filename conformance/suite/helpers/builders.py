@@ -24,15 +24,31 @@ class MadePlaylist:
 
 
 def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
-    """Add ``n`` fresh catalog tracks to the collection; their collection Ids, in order."""
-    ids = catalog.take(n)
-    r = client.collection_add(ids)
-    got = results(r) or []
-    cids = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
-    assert r.status == 200 and len(cids) == n and all(isinstance(c, str) for c in cids), (
-        f"precondition: adding {n} catalog tracks to the collection failed: {r!r}"
-    )
-    return cids
+    """Add ``n`` catalog tracks to the collection; their collection Ids, in order.
+
+    On a real account the user may already have some catalog tracks: the add then answers the
+    Id the user had (E17), which is theirs and never the test's to delete. Such catalog IDs are
+    retired from the run's catalog and replaced, so every Id returned here is the run's own.
+    """
+    registry = getattr(client, "registry", None)
+    cids: list[str] = []
+    # Ends: a round either completes ``cids`` or retires at least one ID, and ``take`` skips the
+    # test once the catalog holds too few.
+    while True:
+        ids = catalog.take(n - len(cids))
+        r = client.collection_add(ids)
+        got = results(r) or []
+        fresh = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
+        assert r.status == 200 and len(fresh) == len(ids) and all(isinstance(c, str) for c in fresh), (
+            f"precondition: adding {len(ids)} catalog tracks to the collection failed: {r!r}"
+        )
+        for track_id, cid in zip(ids, fresh, strict=True):
+            if registry is not None and registry.preexisting(cid):
+                catalog.retire(track_id)
+            else:
+                cids.append(cid)
+        if len(cids) == n:
+            return cids
 
 
 def make_playlist(

@@ -1,0 +1,190 @@
+"""``groove-conformance cleanup``: remove what interrupted runs left on a target.
+
+A run against a foreign target journals what it creates (``conformance.journal``); a run that
+ended normally removes it all and deletes its journal. What a killed run left is listed by the
+journals that remain, and this command removes it with the same :class:`~conformance.cleanup.Registry`
+the run uses: playlists and tracks by Id, pending adds settled by adding them again (never
+removing a track the journal's snapshot says the user had), and the end state read back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from conformance.cleanup import RUN_NAME_RE, Registry, browse_all
+from conformance.journal import Journal, Leftover, item_key, read_state, state_dir
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Remove what interrupted runs left on a target: the items their journals list, "
+        "and (with --sweep) playlists named conformance-<runid>-... . Tokens come from the "
+        "options or from GROOVE_USER_TOKEN, GROOVE_OTHER_USER_TOKEN, GROOVE_DEVELOPER_TOKEN."
+    )
+    parser.add_argument(
+        "--target", help="base URL of the target (default: GROOVE_TARGET, else every journal's)"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("groove-2016", "xbox-2013"),
+        help="dialect (default: GROOVE_PROFILE, else the journal's)",
+    )
+    parser.add_argument("--user-token", help="user token (prefer GROOVE_USER_TOKEN)")
+    parser.add_argument("--other-user-token", help="second user's token (prefer GROOVE_OTHER_USER_TOKEN)")
+    parser.add_argument(
+        "--developer-token", help="developer token, xbox-2013 (prefer GROOVE_DEVELOPER_TOKEN)"
+    )
+    parser.add_argument(
+        "--journal",
+        action="append",
+        type=Path,
+        default=None,
+        help="journal file(s) to process (default: every journal in the state directory)",
+    )
+    parser.add_argument("--run", help="only this run ID (the <runid> of conformance-<runid>-...)")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="also delete playlists named conformance-<runid>-... found by browsing",
+    )
+    parser.add_argument(
+        "--tracks",
+        action="store_true",
+        help="also delete unverified collection tracks (added on a target without browse)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+
+
+def main(args: argparse.Namespace) -> int:
+    from conformance.client import Client, ClientConfig, TransportError
+    from conformance.profiles import get_profile
+
+    env = os.environ
+    tokens = {
+        "user": args.user_token or env.get("GROOVE_USER_TOKEN"),
+        "other": args.other_user_token or env.get("GROOVE_OTHER_USER_TOKEN"),
+    }
+    developer = args.developer_token or env.get("GROOVE_DEVELOPER_TOKEN")
+    target = args.target or env.get("GROOVE_TARGET")
+    journals = args.journal if args.journal else sorted(state_dir().glob("journal-*.jsonl"))
+    leftovers: list[Leftover] = []
+    snapshots: dict[Path, dict[str, set[str]]] = {}
+    for path in journals:
+        if not path.exists():
+            print(f"groove-conformance cleanup: no journal {path}", file=sys.stderr)
+            return 4
+        state = read_state(path)
+        leftovers.extend(state.leftovers)
+        snapshots[path] = state.snapshots
+    if target:
+        leftovers = [x for x in leftovers if x.target.rstrip("/") == target.rstrip("/")]
+    if args.run:
+        leftovers = [x for x in leftovers if x.run == args.run]
+    targets = sorted({x.target for x in leftovers} | ({target} if target and args.sweep else set()))
+    if not targets:
+        print(
+            "groove-conformance cleanup: nothing to clean up (no journal lists a leftover"
+            + (f" for {target}" if target else "")
+            + ")"
+        )
+        return 0
+    remaining = 0
+    for tgt in targets:
+        mine = [x for x in leftovers if x.target == tgt]
+        profile_name = (
+            args.profile or env.get("GROOVE_PROFILE") or (mine[0].profile if mine else "groove-2016")
+        )
+        profile = get_profile(profile_name)
+        config = ClientConfig(
+            base_url=tgt,
+            profile=profile,
+            developer_token=developer,
+            secrets=tuple(t for t in (*tokens.values(), developer) if t),
+        )
+        clients = {user: Client(config, tok, user_label=user) for user, tok in tokens.items() if tok}
+        print(f"{tgt} ({profile.name}): {len(mine)} leftover item(s) in journals")
+        for item in mine:
+            note = "pending add" if item.kind == "catalog" else ("" if item.verified else "unverified")
+            print(f"  {item.kind:8} {item.id}  (run {item.run}, {item.user}{', ' + note if note else ''})")
+        if args.dry_run:
+            remaining += len(mine)
+            continue
+        by_run: dict[tuple[str, Path], list[Leftover]] = {}
+        for item in mine:
+            by_run.setdefault((item.run, item.journal), []).append(item)
+        try:
+            for (run, path), items in by_run.items():
+                registry = _restore(run, path, tgt, profile.name, items, snapshots[path], args.tracks)
+                result = registry.cleanup(clients, sweep=False)
+                skipped = sum(1 for x in items if x.kind == "track" and not x.verified and not args.tracks)
+                print(
+                    f"  run {run}: {result.line()}"
+                    + (f"; {skipped} unverified track(s) kept (use --tracks)" if skipped else "")
+                )
+                for user, kind, item_id, why in result.left:
+                    print(f"    left {kind} {item_id} ({user}): {why}")
+                remaining += len(result.left) + skipped
+                if not args.sweep:
+                    # A create in flight when the run was killed is in no journal; its name
+                    # carries this run's random ID, so sweeping for it is safe.
+                    remaining += _sweep_target(clients, run)
+            if args.sweep:
+                remaining += _sweep_target(clients, args.run)
+        except TransportError as exc:
+            print(f"  cannot reach {tgt}: {exc}", file=sys.stderr)
+            return 1
+    return 0 if remaining == 0 else 1
+
+
+def _sweep_target(clients: Mapping[str, Any], run: str | None) -> int:
+    """Delete playlists whose names carry a run prefix (of ``run`` only, when given)."""
+    left = 0
+    for user, client in clients.items():
+        items = browse_all(client, "playlists", "Playlists")
+        if items is None:
+            print(f"  sweep ({user}): the target has no usable browse endpoint; nothing swept")
+            continue
+        for item in items:
+            name, pid = item.get("Name"), item.get("Id")
+            m = RUN_NAME_RE.match(name) if isinstance(name, str) else None
+            if not m or not isinstance(pid, str) or (run and m.group(1) != run):
+                continue
+            r = client.playlist_delete({"Id": pid}, guard=False)
+            ok = 200 <= r.status < 300 and not r.error
+            left += not ok
+            print(
+                f"  sweep ({user}): {'deleted' if ok else f'could not delete (HTTP {r.status})'} "
+                f"{pid} {name!r}"
+            )
+    return left
+
+
+def _restore(
+    run: str,
+    path: Path,
+    target: str,
+    profile: str,
+    items: list[Leftover],
+    snapshots: Mapping[str, set[str]],
+    unverified_too: bool,
+) -> Registry:
+    """A registry holding what a journal lists, as the run's own registry held it."""
+    registry = Registry(run, journal=Journal(path, target=target, profile=profile, run_id=run))
+    for user, digests in snapshots.items():
+        registry.restore_snapshot(user, digests)
+    for item in items:
+        if item.kind == "playlist":
+            registry._playlists.setdefault(item.user, {})[item_key(item.id)] = item.id
+            registry._ever.setdefault((item.user, "playlist"), {})[item_key(item.id)] = item.id
+        elif item.kind == "catalog":
+            if item.verified:  # without a snapshot a re-add could not tell the run's track from theirs
+                registry._pending.setdefault(item.user, {})[item_key(item.id)] = item.id
+        elif item.verified or unverified_too:
+            registry._tracks.setdefault(item.user, {})[item.id] = (item.id, True)
+            registry._ever.setdefault((item.user, "track"), {})[item_key(item.id)] = item.id
+    return registry
