@@ -24,6 +24,7 @@ around ``validate_response``); outside a generated test it has nothing to judge 
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,36 +33,12 @@ from typing import Any
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
-from conformance import catalogue, error_table
+from conformance import catalogue, error_table, judging
 from conformance.client import NONE, Client, Response
 from conformance.generated import oracle
-from conformance.generated.findings import Finding
-from conformance.generated.oracle import CLIENT_ERRORS, GUID_ID, Expectation
+from conformance.generated.oracle import CLIENT_ERRORS, Expectation
 from conformance.generated.wire import Sent, send_case
-
-SOME_FAILED = "COLLECTION_SOME_OPERATIONS_FAILED"
-INVALID_ID = "COLLECTION_INVALID_ID"
-
-AUTH_MISSING = {
-    "collection_add": "AUTH-MISSING-ADD",
-    "collection_delete": "AUTH-MISSING-CDEL",
-    "playlist_create": "AUTH-MISSING-PCRE",
-    "playlist_update": "AUTH-MISSING-PUPD",
-    "playlist_delete": "AUTH-MISSING-PDEL",
-    "collection_browse": "AUTH-MISSING-BROWSE",
-    "playlist_tracks_browse": "AUTH-MISSING-TRACKS",
-}
-
-# The requirement a valid 2xx answer's schema is judged under, per operation.
-SCHEMA_OK = {
-    "collection_add": "BATCH-RESULTS-LIST",
-    "collection_delete": "BATCH-RESULTS-LIST",
-    "playlist_create": "PCRE-METADATA",
-    "playlist_update": "PUPD-RESULT-ID",
-    "playlist_delete": "PDEL-OK",
-    "collection_browse": "BROWSE-TYPES",
-    "playlist_tracks_browse": "BROWSE-PL-TRACKS",
-}
+from conformance.judging import AUTH_MISSING, ITEM_FAIL, ITEM_OK, SCHEMA_OK, SOME_FAILED, Finding
 
 
 @dataclass
@@ -116,12 +93,20 @@ class Judge:
         self.findings: list[Finding] = []
 
     def that(self, req: str, cond: Any, message: str, expected: Any = None, actual: Any = None) -> bool:
+        return self.record(Finding(req, bool(cond), message, expected, actual))
+
+    def record(self, finding: Finding) -> bool:
+        """Keep one judgement of :mod:`conformance.judging` (or of the check itself)."""
+        req = finding.requirement
         if req not in self.requirements:
             raise KeyError(f"check {self.check} records {req}, which it does not declare")
         if not applies(req, self.call.operation):
             return True  # the catalogue does not judge this operation under it
-        self.findings.append(Finding(req, bool(cond), message, expected, actual, self.check))
-        return bool(cond)
+        self.findings.append(dataclasses.replace(finding, check=self.check))
+        return finding.passed
+
+    def record_all(self, findings: list[Finding]) -> bool:
+        return all([self.record(f) for f in findings])
 
 
 @functools.cache
@@ -161,7 +146,7 @@ def groove_check(*requirements: str) -> Callable[[Callable[[Call, Judge], None]]
 
 # ---- answers --------------------------------------------------------------------------------------------
 def results_of(operation: str, body: Any) -> tuple[Any, str]:
-    """The per-item results of an answer and where they are."""
+    """The per-item results of an answer and where they are (for the messages)."""
     if not isinstance(body, dict):
         return None, "body"
     if operation in ("collection_add", "collection_delete"):
@@ -190,27 +175,15 @@ def error_objects(body: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _failed(result: Any) -> bool:
-    return isinstance(result, dict) and result.get("Error") is not None
-
-
-def _aligned(call: Call) -> list[dict[str, Any]] | None:
-    """The results of a 200 batch answer when there is one per input (the other checks judge the rest)."""
+def _matched(call: Call) -> judging.Matching | None:
+    """A 200 batch answer's results matched to the request's entries by InputId (None: not one)."""
     exp = call.expectation
     if call.status != 200 or not exp.batch:
         return None
     items, _ = results_of(call.operation, call.body)
-    if not isinstance(items, list) or len(items) != len(exp.inputs):
+    if not isinstance(items, list):
         return None
-    if not all(isinstance(r, dict) for r in items):
-        return None
-    return items
-
-
-def canonical(guid_id: str) -> str:
-    """``music.<GUID>`` with the GUID in upper case, the form the documents echo (E13)."""
-    prefix, _, guid = guid_id.partition(".")
-    return f"{prefix}.{guid.upper()}"
+    return judging.match_results(exp.inputs, items)
 
 
 # ---- the custom checks -----------------------------------------------------------------------------------
@@ -218,30 +191,14 @@ def canonical(guid_id: str) -> str:
 def groove_error_envelope(call: Call, judge: Judge) -> None:
     """Every 4xx answer carries a body with a top-level Error object."""
     if call.status in CLIENT_ERRORS:
-        top = call.body.get("Error") if isinstance(call.body, dict) else None
-        judge.that(
-            "ERR-ENVELOPE",
-            isinstance(top, dict),
-            "a 4xx answer carries a top-level Error",
-            expected="a body with an Error object",
-            actual=call.response.parse_error or (call.response.exchange.response_body or "no body")[:200],
-        )
+        judge.record(judging.envelope("ERR-ENVELOPE", call.response))
 
 
 @groove_check("ERR-FIELDS", "ERR-MESSAGE")
 def groove_error_fields(call: Call, judge: Judge) -> None:
     """Every Error object has non-empty ErrorCode and Description; Message, when present, is a string."""
     for where, err in error_objects(call.body):
-        ok = isinstance(err, dict) and all(
-            isinstance(err.get(k), str) and err[k].strip() for k in ("ErrorCode", "Description")
-        )
-        judge.that(
-            "ERR-FIELDS",
-            ok,
-            f"{where} carries ErrorCode and Description",
-            expected="non-empty ErrorCode and Description",
-            actual=err,
-        )
+        judge.record(judging.error_fields("ERR-FIELDS", where, err))
         if isinstance(err, dict) and err.get("Message") is not None:
             judge.that(
                 "ERR-MESSAGE",
@@ -326,14 +283,7 @@ def groove_expected_outcome(call: Call, judge: Judge) -> None:
         actual=_status_text(call),
     )
     if should.codes and status == should.status:
-        code = call.response.error_code
-        judge.that(
-            should.requirement,
-            code is not None and error_table.normalise(code) in should.codes,
-            f"ErrorCode ({exp.why})",
-            expected=" or ".join(should.codes),
-            actual=code,
-        )
+        judge.record(judging.error_code(should.requirement, call.response, should.codes, why=exp.why))
 
 
 def _statuses(allowed: frozenset[int]) -> str:
@@ -383,9 +333,11 @@ def _null_paths(value: Any, path: str) -> list[str]:
     return []
 
 
-@groove_check("BATCH-ONE-RESULT", "BATCH-DUPLICATES", "BATCH-RESULTS-LIST", "PUPD-RESULTS-NAME")
+@groove_check(
+    "BATCH-ONE-RESULT", "BATCH-DUPLICATES", judging.ORDER, "BATCH-RESULTS-LIST", "PUPD-RESULTS-NAME"
+)
 def groove_one_result_per_input(call: Call, judge: Judge) -> None:
-    """A 200 batch answer lists one result per input, in request order, under TrackActionResults."""
+    """A 200 batch answer lists one result per input (matched by InputId) under TrackActionResults."""
     exp = call.expectation
     if call.status != 200 or not exp.batch:
         return
@@ -407,63 +359,37 @@ def groove_one_result_per_input(call: Call, judge: Judge) -> None:
             expected="TrackActionResults",
             actual=sorted(inner) if isinstance(inner, dict) else inner,
         )
-    got = [r.get("InputId") if isinstance(r, dict) else r for r in items] if isinstance(items, list) else None
+    listed = items if isinstance(items, list) else None
     dups = len({i.upper() for i in exp.inputs}) < len(exp.inputs)
-    same = (
-        got is not None
-        and len(got) == len(exp.inputs)
-        and all(isinstance(g, str) and g.upper() == i.upper() for g, i in zip(got, exp.inputs, strict=True))
-    )
-    judge.that(
-        "BATCH-DUPLICATES" if dups else "BATCH-ONE-RESULT",
-        same,
-        "one result per input, in request order (InputIds)",
-        expected=exp.inputs,
-        actual=got,
+    matching = judging.match_results(exp.inputs, listed)
+    judge.record_all(
+        judging.one_result_per_entry("BATCH-DUPLICATES" if dups else "BATCH-ONE-RESULT", matching, listed)
     )
 
 
 @groove_check("ID-INPUTID-EXACT", "ID-INPUTID-CASE", "ID-INPUTID-UPPER")
 def groove_input_id_echo(call: Call, judge: Judge) -> None:
     """InputId is the ID sent: exactly in canonical form, ignoring case for a lower-case GUID (E13)."""
-    items = _aligned(call)
-    if items is None:
-        return
-    for i, (sent, result) in enumerate(zip(call.expectation.inputs, items, strict=True)):
-        got = result.get("InputId")
-        where = f"result {i}"
-        if GUID_ID.match(sent) and sent != canonical(sent):
-            ok = judge.that(
-                "ID-INPUTID-CASE",
-                isinstance(got, str) and got.upper() == sent.upper(),
-                f"{where}: InputId is the lower-case GUID ID sent, ignoring case",
-                expected=sent,
-                actual=got,
+    matching = _matched(call)
+    if matching is not None:
+        judge.record_all(
+            judging.input_ids(
+                "ID-INPUTID-EXACT", matching, case_req="ID-INPUTID-CASE", upper_req="ID-INPUTID-UPPER"
             )
-            if ok:
-                judge.that(
-                    "ID-INPUTID-UPPER",
-                    got == canonical(sent),
-                    f"{where}: InputId in canonical upper case",
-                    expected=canonical(sent),
-                    actual=got,
-                )
-        else:
-            judge.that(
-                "ID-INPUTID-EXACT", got == sent, f"{where}: InputId is the ID sent", expected=sent, actual=got
-            )
+        )
 
 
 @groove_check("ADD-RESULT-ID", "PCRE-TRACK-ID", "ADD-FAILED-NOID", "CDEL-NO-ID")
 def groove_id_exactly_on_success(call: Call, judge: Judge) -> None:
     """A successful add result carries an Id, a failed one none; a delete result carries none."""
-    items = _aligned(call)
-    if items is None:
+    matching = _matched(call)
+    if matching is None:
         return
-    for i, (verb, result) in enumerate(zip(call.expectation.verbs, items, strict=True)):
+    for i, sent, result in matching.pairs():
+        verb = call.expectation.verbs[i]
         has_id = isinstance(result.get("Id"), str) and bool(result["Id"])
-        where = f"result {i} ({result.get('InputId')})"
-        if _failed(result):
+        where = f"the result of entry {i} ({sent})"
+        if judging.failed(result):
             if verb == "add":
                 judge.that(
                     "ADD-FAILED-NOID",
@@ -492,62 +418,36 @@ def groove_id_exactly_on_success(call: Call, judge: Judge) -> None:
             )
 
 
-_ITEM_FAIL = {
-    "collection_add": "ADD-INVALID-ID",
-    "collection_delete": "CDEL-RANDOM",
-    "playlist_create": "PCRE-PARTIAL",
-    "playlist_update": "PUPD-INVALID-ITEM",
-}
-_ITEM_OK = {
-    ("collection_add", "add"): "ADD-OK",
-    ("collection_delete", "delete"): "CDEL-OK",
-    ("playlist_create", "add"): "PCRE-TRACKS",
-    ("playlist_update", "add"): "PUPD-ADD",
-    ("playlist_update", "delete"): "PUPD-DELETE",
-}
-
-
-@groove_check(
-    "ADD-INVALID-ID",
-    "CDEL-RANDOM",
-    "PCRE-PARTIAL",
-    "PUPD-INVALID-ITEM",
-    "ADD-OK",
-    "CDEL-OK",
-    "PCRE-TRACKS",
-    "PUPD-ADD",
-    "PUPD-DELETE",
-    "PARTIAL-ITEM-ERROR",
-)
+@groove_check(*sorted({*ITEM_FAIL.values(), *ITEM_OK.values()}), "PARTIAL-ITEM-ERROR")
 def groove_item_outcomes(call: Call, judge: Judge) -> None:
     """Items the run knows fail per item with COLLECTION_INVALID_ID; items it knows succeed do."""
-    items = _aligned(call)
-    if items is None:
+    matching = _matched(call)
+    if matching is None:
         return
     exp = call.expectation
-    for i, (outcome, verb, result) in enumerate(zip(exp.outcomes, exp.verbs, items, strict=True)):
-        where = f"result {i} ({exp.inputs[i]})"
-        if _failed(result):
-            err = result["Error"]
+    for i, sent, result in matching.pairs():
+        outcome, verb = exp.outcomes[i], exp.verbs[i]
+        where = f"the result of entry {i} ({sent})"
+        if judging.failed(result):
             judge.that(
                 "PARTIAL-ITEM-ERROR",
-                isinstance(result.get("InputId"), str) and isinstance(err, dict),
+                isinstance(result.get("InputId"), str) and isinstance(result["Error"], dict),
                 f"{where}: a failed item carries its InputId and an Error",
                 actual=result,
             )
         if outcome == "fail":
-            code = result.get("Error", {}).get("ErrorCode") if _failed(result) else None
-            judge.that(
-                _ITEM_FAIL[call.operation],
-                isinstance(code, str) and error_table.normalise(code) == INVALID_ID,
-                f"{where}: an ID that names nothing fails per item",
-                expected=INVALID_ID,
-                actual=result.get("Error") or "no Error",
+            judge.record(
+                judging.error_code(
+                    ITEM_FAIL[call.operation],
+                    result,
+                    judging.INVALID_ID,
+                    why=f"{where}: an ID that names nothing fails per item",
+                )
             )
-        elif outcome == "ok" and (call.operation, verb) in _ITEM_OK:
+        elif outcome == "ok" and (call.operation, verb) in ITEM_OK:
             judge.that(
-                _ITEM_OK[(call.operation, verb)],
-                not _failed(result),
+                ITEM_OK[(call.operation, verb)],
+                not judging.failed(result),
                 f"{where}: an item the run knows to be valid succeeds",
                 expected="no Error",
                 actual=result.get("Error"),
@@ -562,17 +462,17 @@ def groove_top_error_iff_failed(call: Call, judge: Judge) -> None:
     items, _ = results_of(call.operation, call.body)
     if not isinstance(items, list) or not items:
         return
-    failed = [r for r in items if _failed(r)]
+    failed = [r for r in items if judging.failed(r)]
     top = call.body.get("Error")
-    code = top.get("ErrorCode") if isinstance(top, dict) else None
     if failed:
         req = "PARTIAL-ALL-FAIL" if len(failed) == len(items) else "PARTIAL-TOP-ERROR"
-        judge.that(
-            req,
-            isinstance(code, str) and error_table.normalise(code) == SOME_FAILED,
-            f"{len(failed)} of {len(items)} items failed: a top-level Error",
-            expected=SOME_FAILED,
-            actual=top,
+        judge.record(
+            judging.error_code(
+                req,
+                call.body,
+                SOME_FAILED,
+                why=f"{len(failed)} of {len(items)} items failed: a top-level Error",
+            )
         )
     else:
         judge.that(
@@ -673,21 +573,8 @@ def groove_auth_enforced(call: Call, judge: Judge) -> None:
     call.log.append(sent)
     req = AUTH_MISSING[call.operation] if probe_success else "AUTH-FIRST"
     why = "without an Authorization header" + (f" and with {exp.why}" if probe_first else "")
-    judge.that(
-        req,
-        response.status == 401,
-        f"the request {why} is refused",
-        expected=401,
-        actual=f"{response.status} ({response.error_code})" if response.error_code else response.status,
-    )
-    if response.status == 401 and probe_success:
-        judge.that(
-            req,
-            response.error_code == "INVALID_AUTHORIZATION_HEADER",
-            f"ErrorCode of the request {why}",
-            expected="INVALID_AUTHORIZATION_HEADER",
-            actual=response.error_code,
-        )
+    found = judging.auth_refused(req, response, why)
+    judge.record_all(found if probe_success else found[:1])
 
 
 # ---- built-in checks -------------------------------------------------------------------------------------

@@ -17,23 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.judging import Finding
 from conformance.verify import blocks
 
 SHRINK_BUDGET_S = 10.0
 
 REPLAY_HEADING = "Replay (Python; tokens come from $GROOVE_USER_TOKEN etc.):"
-
-
-@dataclass
-class Finding:
-    """One judgement about one requirement."""
-
-    requirement: str
-    passed: bool
-    message: str
-    expected: Any = None
-    actual: Any = None
-    check: str = ""
 
 
 class Violation(AssertionError):

@@ -20,6 +20,7 @@ the test's record. A run cleans up after itself, so that every run starts from t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
 from collections.abc import Callable, Sequence
@@ -29,15 +30,17 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
 
+from conformance import judging
 from conformance.client import NONE, Client, Response, raw_auth, with_token
 from conformance.contract import LIMITS
-from conformance.generated.checks import AUTH_MISSING, Call, judge_answer
+from conformance.generated.checks import Call, judge_answer
 from conformance.generated.findings import Finding, Tally, Violation
 from conformance.generated.model import ForeignPlaylist, Model, PlaylistModel, key, move, reorder_requirement
 from conformance.generated.oracle import CLIENT_ERRORS, Expectation, expect
 from conformance.generated.replay import render
 from conformance.generated.settings import REPRODUCIBLE, machine_settings
 from conformance.generated.wire import Sent
+from conformance.judging import AUTH_MISSING
 from conformance.suite.helpers import readback
 
 MACHINE_TRACKS = 6  # catalog IDs the machine adds and deletes
@@ -186,6 +189,11 @@ def results(r: Response, operation: str) -> list[dict[str, Any]] | None:
     return items if isinstance(items, list) and all(isinstance(i, dict) for i in items) else None
 
 
+def matched(r: Response, operation: str, entries: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(entry, its result) in entry order, results matched by InputId (E27), unmatched entries left out."""
+    return [(e, res) for _, e, res in judging.match_results(entries, results(r, operation)).pairs()]
+
+
 def succeeded(item: dict[str, Any]) -> bool:
     return item.get("Error") is None
 
@@ -198,7 +206,7 @@ def settle(env: MachineEnv) -> None:
     r = quiet.collection_add(env.tracks)
     created = set(env.registry.tracks("user"))
     mine: list[str] = []
-    for cat, item in zip(env.tracks, results(r, "collection_add") or [], strict=False):
+    for cat, item in matched(r, "collection_add", env.tracks):
         cid = item.get("Id")
         if succeeded(item) and isinstance(cid, str) and cid in created:
             mine.append(cid)
@@ -298,6 +306,10 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         def note(self, req: str, ok: Any, message: str, expected: Any = None, actual: Any = None) -> bool:
             self.findings.append(Finding(req, bool(ok), message, expected, actual, "state machine"))
             return bool(ok)
+
+        def record(self, findings: list[Finding]) -> None:
+            """Keep judgements of :mod:`conformance.judging` made on this step's answer."""
+            self.findings += [dataclasses.replace(f, check="state machine") for f in findings]
 
         def readback(self, req: str, what: str, fn: Callable[[], Any]) -> Any:
             """Read state back; a read-back that fails is a finding about ``req``."""
@@ -478,7 +490,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             exp = self.expectation("collection_add", body)
             r, sent = send(env.client, self.log, "collection_add", body=body)
             if r.status == 200:
-                for tid, item in zip(body["TrackIds"], results(r, "collection_add") or [], strict=False):
+                for tid, item in matched(r, "collection_add", body["TrackIds"]):
                     if succeeded(item) and isinstance(item.get("Id"), str) and self.model.is_catalog(tid):
                         self.model.added(tid, item["Id"])
                 self.check_collection("ADD-PARTIAL-APPLIED" if invalid else "ADD-READBACK", "after an add")
@@ -505,7 +517,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             exp = self.expectation("collection_delete", body)
             r, sent = send(env.client, self.log, "collection_delete", body=body)
             if r.status == 200:
-                for tid, item in zip(body["TrackIds"], results(r, "collection_delete") or [], strict=False):
+                for tid, item in matched(r, "collection_delete", body["TrackIds"]):
                     if succeeded(item) and tid in chosen:
                         self.model.deleted(tid)
                 req = "CDEL-RANDOM" if not chosen else "CDEL-PARTIAL-APPLIED" if invalid else "CDEL-READBACK"
@@ -521,7 +533,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             exp = self.expectation("collection_delete", body)
             r, sent = send(env.client, self.log, "collection_delete", body=body)
             if r.status == 200:
-                for tid, item in zip(body["TrackIds"], results(r, "collection_delete") or [], strict=False):
+                for tid, item in matched(r, "collection_delete", body["TrackIds"]):
                     if succeeded(item) and self.model.owns_collection_id(tid):
                         self.model.deleted(tid)
             self.check_collection("CDEL-LIMIT-101", f"after a delete of {OVER} entries (HTTP {r.status})")
@@ -544,7 +556,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             if r.status == 200 and isinstance(result, dict) and isinstance(result.get("Id"), str):
                 entries = [
                     i["Id"]
-                    for i in results(r, "playlist_create") or []
+                    for _, i in matched(r, "playlist_create", [a["Id"] for a in body.get("TrackActions", [])])
                     if succeeded(i) and isinstance(i.get("Id"), str)
                 ]
                 playlist = PlaylistModel(result["Id"], body["Name"], bool(body.get("IsPublished")), entries)
@@ -592,7 +604,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             if r.status == 200:
                 new = [
                     i["Id"]
-                    for i in results(r, "playlist_update") or []
+                    for _, i in matched(r, "playlist_update", adds)
                     if succeeded(i) and isinstance(i.get("Id"), str)
                 ]
                 before = list(playlist.entries)
@@ -635,11 +647,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             exp = self.expectation("playlist_update", body)
             r, sent = send(env.client, self.log, "playlist_update", body=body)
             if r.status == 200:
-                gone = {
-                    t
-                    for t, i in zip(chosen, results(r, "playlist_update") or [], strict=False)
-                    if succeeded(i)
-                }
+                gone = {t for t, i in matched(r, "playlist_update", chosen + invalid) if succeeded(i)}
                 playlist.entries = [e for e in playlist.entries if e not in gone]
                 self.check_entries(playlist, "PUPD-DELETE", "after deleting entries", "BROWSE-PL-ORDER")
             self.judge("delete tracks from a playlist", r, sent, exp)
@@ -733,7 +741,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             if r.status == 200:
                 playlist.entries += [
                     i["Id"]
-                    for i in results(r, "playlist_update") or []
+                    for _, i in matched(r, "playlist_update", [a["Id"] for a in body["TrackActions"]])
                     if succeeded(i) and isinstance(i.get("Id"), str)
                 ]
             self.check_entries(
@@ -831,30 +839,13 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             r, sent = send(
                 env.client, self.log, op, body=body, auth=auth, auth_label=label, access_token=access
             )
-            self.note(
-                req,
-                r.status == 401,
-                f"HTTP status ({variant} credentials)",
-                expected=401,
-                actual=f"{r.status} ({r.error_code})",
-            )
             if variant in ("none", "unknown", "malformed"):
-                self.note(
-                    req,
-                    r.error_code == "INVALID_AUTHORIZATION_HEADER",
-                    "ErrorCode",
-                    expected="INVALID_AUTHORIZATION_HEADER",
-                    actual=r.error_code,
-                )
-            elif r.status == 401:
-                wanted = "ACCESS_TOKEN_MISSING" if variant == "no-developer" else "ACCESS_TOKEN_INVALID"
-                self.note(
-                    "AUTH-ATOKEN-CODE",
-                    r.error_code == wanted,
-                    "ErrorCode",
-                    expected=wanted,
-                    actual=r.error_code,
-                )
+                self.record(judging.auth_refused(req, r, f"with {variant} credentials"))
+            else:
+                self.record([judging.status(req, r, 401, f"{variant} credentials")])
+                if r.status == 401:
+                    wanted = "ACCESS_TOKEN_MISSING" if variant == "no-developer" else "ACCESS_TOKEN_INVALID"
+                    self.record([judging.error_code("AUTH-ATOKEN-CODE", r, wanted)])
             self.check_collection(req, "a request refused for its credentials changes nothing")
             if playlist is not None and op.startswith("playlist"):
                 self.check_entries(playlist, req, "a request refused for its credentials changes nothing")

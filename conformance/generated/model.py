@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-
-def key(value: str) -> str:
-    return value.upper()
+from conformance.ids import key
 
 
 @dataclass

@@ -103,7 +103,7 @@ def _within(sizes: tuple[int, ...]) -> list[Any]:
     cases = []
     for op in OPS:
         for n in sizes:
-            reqs = ["BATCH-ONE-RESULT", "BATCH-ITEM-OK", READBACK[op]] + (
+            reqs = ["BATCH-ONE-RESULT", "BATCH-ORDER", "BATCH-ITEM-OK", READBACK[op]] + (
                 [LIMIT_100[op]] if n == LIMIT else []
             )
             cases.append(pytest.param(op, n, id=f"{op}-{n}", marks=pytest.mark.requirement(*reqs)))
@@ -256,7 +256,7 @@ def test_add_101_copies_of_one_id(client, catalog, capabilities, verify):
     )
 
 
-@pytest.mark.requirement("BATCH-DUPLICATES", "BATCH-ONE-RESULT")
+@pytest.mark.requirement("BATCH-DUPLICATES", "BATCH-ONE-RESULT", "BATCH-ORDER")
 @pytest.mark.parametrize("shape", ["a-b-a", "100-copies"])
 def test_add_with_repeated_ids(shape, client, catalog, verify):
     a, b = catalog.take(2)
@@ -266,7 +266,7 @@ def test_add_with_repeated_ids(shape, client, catalog, verify):
     expect.one_result_per_input(verify, "BATCH-DUPLICATES", r, entries)
 
 
-@pytest.mark.requirement("BATCH-DUPLICATES", "CDEL-GONE-ID")
+@pytest.mark.requirement("BATCH-DUPLICATES", "CDEL-GONE-ID", "BATCH-ORDER")
 def test_delete_with_a_repeated_id(client, catalog, verify):
     (cid,) = add_tracks(client, catalog, 1)
     r = client.collection_delete([cid, cid])
@@ -282,7 +282,7 @@ def test_delete_with_a_repeated_id(client, catalog, verify):
         verify.error_code("CDEL-GONE-ID", got[1], "COLLECTION_INVALID_ID")
 
 
-@pytest.mark.requirement("BATCH-ONE-RESULT", "PCRE-TRACK-ID")
+@pytest.mark.requirement("BATCH-ONE-RESULT", "PCRE-TRACK-ID", "BATCH-ORDER")
 @pytest.mark.parametrize("op", ["playlist_create", "playlist_update"])
 def test_track_actions_with_a_repeated_id(op, client, catalog, created, capabilities, verify):
     batch = Batch(op, client, catalog, created, capabilities)

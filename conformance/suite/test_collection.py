@@ -13,7 +13,7 @@ from conformance.suite.helpers.builders import add_tracks
 
 
 @pytest.mark.requirement(
-    "ADD-OK", "ADD-RESULT-ID", "ID-PREFIX", "ERR-OK-200", "ADD-READBACK", "BATCH-RESULTS-LIST"
+    "ADD-OK", "ADD-RESULT-ID", "ID-PREFIX", "ERR-OK-200", "ADD-READBACK", "BATCH-RESULTS-LIST", "BATCH-ORDER"
 )
 def test_add_then_read_back(client, catalog, capabilities, verify):
     ids = catalog.take(3)
@@ -64,7 +64,7 @@ def test_add_then_read_back(client, catalog, capabilities, verify):
     )
 
 
-@pytest.mark.requirement("ADD-REPEAT", "BATCH-ONE-RESULT")
+@pytest.mark.requirement("ADD-REPEAT", "BATCH-ONE-RESULT", "BATCH-ORDER")
 def test_add_a_track_already_in_the_collection(client, catalog, verify):
     ids = catalog.take(1)
     first = client.collection_add(ids)
@@ -82,7 +82,13 @@ def test_add_a_track_already_in_the_collection(client, catalog, verify):
 
 
 @pytest.mark.requirement(
-    "CDEL-OK", "CDEL-NO-ID", "ERR-OK-200", "CDEL-READBACK", "BATCH-RESULTS-LIST", "ID-INPUTID-EXACT"
+    "CDEL-OK",
+    "CDEL-NO-ID",
+    "ERR-OK-200",
+    "CDEL-READBACK",
+    "BATCH-RESULTS-LIST",
+    "ID-INPUTID-EXACT",
+    "BATCH-ORDER",
 )
 def test_delete_then_read_back(client, catalog, capabilities, verify):
     keep, gone = add_tracks(client, catalog, 2)

@@ -86,6 +86,7 @@ def test_two_creates_return_two_ids(client, created, verify):
 @pytest.mark.requirement(
     "PCRE-TRACKS",
     "PCRE-TRACK-ID",
+    "BATCH-ORDER",
     "PUPD-RESULTS-NAME",
     "PUPD-ACTIONS",
     "ID-INPUTID-EXACT",
@@ -258,7 +259,13 @@ def test_update_metadata_only(what, client, catalog, created, capabilities, veri
 
 
 @pytest.mark.requirement(
-    "PUPD-ADD", "PUPD-DELETE", "PUPD-DELETE-BROWSED", "PUPD-ADD-END", "BATCH-ONE-RESULT", "PUPD-BOTH"
+    "PUPD-ADD",
+    "PUPD-DELETE",
+    "PUPD-DELETE-BROWSED",
+    "PUPD-ADD-END",
+    "BATCH-ONE-RESULT",
+    "BATCH-ORDER",
+    "PUPD-BOTH",
 )
 @pytest.mark.parametrize("with_name", [False, True], ids=["tracks-only", "with-a-new-name"])
 def test_update_adds_and_deletes_tracks(with_name, client, catalog, created, capabilities, verify):

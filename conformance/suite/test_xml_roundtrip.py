@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conformance import xml_codec
+from conformance import judging, xml_codec
 from conformance.contract import request_schema
 from conformance.profiles import GROOVE_2016, XBOX_2013, Profile
 from conformance.suite.helpers import builders, expect, readback, xmlread
@@ -184,7 +184,9 @@ def _projection(op: str, body: Any, sent: dict[str, Any]) -> Any:
     top = (body.get("Error") or {}).get("ErrorCode") if isinstance(body.get("Error"), dict) else None
     inputs = _inputs(op, sent)
     items = []
-    for i, g in enumerate(expect.results(body) or []):
+    matching = judging.match_results(inputs, expect.results(body))  # E27: results matched by InputId
+    for i, g in enumerate([*matching.by_entry, *matching.unmatched]):
+        g = g if isinstance(g, dict) else {}
         items.append(
             {
                 "InputId is the entry": i < len(inputs) and g.get("InputId") == inputs[i],

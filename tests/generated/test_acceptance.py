@@ -54,7 +54,7 @@ def _assert_clean(run: SuiteRun) -> None:
     assert all(t["outcome"] == "passed" for t in tests.values()), {k: v["message"] for k, v in tests.items()}
     assert run.failed() == []
     passed = [r for r, v in run.verdicts().items() if v == "passed"]
-    assert len(passed) > 100, passed  # the generated tests judged most of the catalogue
+    assert len(passed) >= 90, passed  # the generated tests judged most of the catalogue (by checks of each)
 
 
 class UserData:

@@ -111,12 +111,26 @@ def test_a_correct_partial_failure_passes_every_check() -> None:
         assert req in verdicts
 
 
+def test_results_in_another_order_are_matched_by_input_id() -> None:
+    """E27: only the order is off; every check of a result's content judges the result of its entry."""
+    reordered = {"TrackActionResults": GOOD["TrackActionResults"][::-1], "Error": TOP_ERR}
+    verdicts = judge("collection_add", ADD, 200, reordered)
+    assert verdicts.pop("BATCH-ORDER") is False
+    assert verdicts and all(verdicts.values()), {k: v for k, v in verdicts.items() if not v}
+    assert {"BATCH-ONE-RESULT", "ADD-RESULT-ID", "ADD-INVALID-ID", "ID-INPUTID-EXACT"} <= set(verdicts)
+
+
 @pytest.mark.parametrize(
     ("status", "body", "requirement"),
     [
         (400, {"ErrorCode": "COLLECTION_INVALID_OPERATION", "Description": "x"}, "ERR-ENVELOPE"),
         (200, {**GOOD, "Error": None}, "PARTIAL-TOP-ERROR"),
-        (200, {"TrackActionResults": GOOD["TrackActionResults"][::-1], "Error": TOP_ERR}, "BATCH-ONE-RESULT"),
+        (200, {"TrackActionResults": GOOD["TrackActionResults"][::-1], "Error": TOP_ERR}, "BATCH-ORDER"),
+        (
+            200,
+            {"TrackActionResults": [GOOD["TrackActionResults"][0]] * 2, "Error": TOP_ERR},
+            "BATCH-ONE-RESULT",
+        ),
         (
             200,
             {

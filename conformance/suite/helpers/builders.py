@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance import judging
 from conformance.suite.helpers import readback
 from conformance.suite.helpers.expect import playlist_result, results
 
@@ -37,9 +38,9 @@ def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
     while True:
         ids = catalog.take(n - len(cids))
         r = client.collection_add(ids)
-        got = results(r) or []
-        fresh = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
-        assert r.status == 200 and len(fresh) == len(ids) and all(isinstance(c, str) for c in fresh), (
+        matched = judging.match_results(ids, results(r)).by_entry  # E27: by InputId
+        fresh = [x.get("Id") if isinstance(x, dict) and not x.get("Error") else None for x in matched]
+        assert r.status == 200 and all(isinstance(c, str) for c in fresh), (
             f"precondition: adding {len(ids)} catalog tracks to the collection failed: {r!r}"
         )
         for track_id, cid in zip(ids, fresh, strict=True):

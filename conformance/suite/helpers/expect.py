@@ -7,15 +7,12 @@ is one call, not a schema name restated in each test.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from conformance import contract
+from conformance import contract, ids, judging
 
-CLIENT_ERRORS = range(400, 500)
-
-_GUID_ID = re.compile(r"^music\.[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+CLIENT_ERRORS = judging.CLIENT_ERRORS
 
 
 def schema_for(operation: str, status: int) -> str | None:
@@ -81,16 +78,8 @@ def is_error_answer(r: Any) -> bool:
 
 # --- results of batches -------------------------------------------------------------------------
 def results(r: Any) -> list[Any] | None:
-    """The per-item results of an answer (or of a decoded body): TrackActionResponse.TrackActionResults
-    or PlaylistActionResponse.PlaylistActionResult.TrackActionResults."""
-    data = r.body if hasattr(r, "body") else r
-    data = data if isinstance(data, dict) else {}
-    if "PlaylistActionResult" in data:
-        inner = data.get("PlaylistActionResult")
-        value = inner.get("TrackActionResults") if isinstance(inner, dict) else None
-    else:
-        value = data.get("TrackActionResults")
-    return value if isinstance(value, list) else None
+    """The per-item results of an answer (or of a decoded body)."""
+    return judging.results_of(r)
 
 
 def playlist_result(r: Any) -> dict[str, Any]:
@@ -109,63 +98,32 @@ def has_value(result: Any, member: str) -> bool:
     return isinstance(result, dict) and result.get(member) is not None
 
 
-def is_guid_id(track_id: str) -> bool:
-    return bool(_GUID_ID.match(track_id))
-
-
-def canonical(track_id: str) -> str:
-    """E13: the canonical form of an ID: ``music.`` + the upper-case GUID for a GUID-form ID."""
-    if _GUID_ID.match(track_id):
-        prefix, _, guid = track_id.partition(".")
-        return f"{prefix}.{guid.upper()}"
-    return track_id
-
-
-def is_canonical(track_id: str) -> bool:
-    """E13: an upper-case GUID ID, or any non-GUID ID (one the service returned) is canonical."""
-    return canonical(track_id) == track_id
-
-
-def same_id(a: Any, b: str) -> bool:
-    """Equal as IDs: exactly, or ignoring case for a GUID-form ID (E13)."""
-    if not isinstance(a, str):
-        return False
-    if _GUID_ID.match(b):
-        return a.lower() == b.lower()
-    return a == b
+# E13's ID forms live in conformance.ids; the scenarios reach them through here.
+is_guid_id = ids.is_guid_id
+canonical = ids.canonical
+is_canonical = ids.is_canonical
+same_id = ids.same_id
 
 
 def one_result_per_input(verify: Any, req: str, r: Any, inputs: Sequence[str]) -> list[dict[str, Any]]:
-    """Exactly one result per input, in request order (matched by InputId); the results.
+    """Exactly one result per entry, matched by InputId (``req``), in request order (BATCH-ORDER).
 
-    Order is judged by InputId, compared as IDs (E13), so that a case change is not mistaken for
-    a reordering; whether InputId is exact is a check of its own (``input_ids_echoed``).
+    Returns the results in entry order: item ``i`` is the result matched to entry ``i`` (an empty
+    dict when no result names it), so that callers judge the result of an entry, never the result
+    that happens to stand at its position (E27). Whether InputId is exact is a check of its own
+    (``input_ids_echoed``).
     """
     got = results(r)
-    if got is None:
-        verify.that(
-            req, False, "per-item results", expected=f"{len(inputs)} results", actual="no results list"
-        )
-        return []
-    verify.equal(req, len(got), len(inputs), "number of results (one per entry)")
-    echoed = [x.get("InputId") if isinstance(x, dict) else None for x in got]
-    in_order = len(got) == len(inputs) and all(same_id(e, i) for e, i in zip(echoed, inputs, strict=True))
-    verify.that(
-        req, in_order, "results in request order (InputId of result i = entry i)", list(inputs), echoed
-    )
-    return [x for x in got if isinstance(x, dict)]
+    matching = judging.match_results(inputs, got)
+    verify.record_all(judging.one_result_per_entry(req, matching, got))
+    return [x if x is not None else {} for x in matching.by_entry] if got is not None else []
 
 
 def input_ids_echoed(
     verify: Any, exact_req: str, got: Sequence[dict[str, Any]], inputs: Sequence[str]
 ) -> None:
-    """ID-INPUTID-EXACT: for canonical inputs, InputId is the input character for character."""
-    pairs = [(g.get("InputId"), i) for g, i in zip(got, inputs, strict=False) if is_canonical(i)]
-    if pairs:
-        verify.that(
-            exact_req,
-            all(a == b for a, b in pairs),
-            "InputId equals each canonical input exactly",
-            [b for _, b in pairs],
-            [a for a, _ in pairs],
-        )
+    """ID-INPUTID-EXACT: for canonical inputs, InputId is the input character for character.
+
+    ``got`` is in entry order (as ``one_result_per_input`` returns it)."""
+    matching = judging.Matching(list(inputs), [g or None for g in got] + [None] * (len(inputs) - len(got)))
+    verify.record_all(judging.input_ids(exact_req, matching))

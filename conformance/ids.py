@@ -1,0 +1,49 @@
+"""The forms of the IDs the suite sends and compares, and the erratum positions on them (E13, E15).
+
+* A catalog track ID in GUID form is ``music.<GUID>``. Its canonical form has the GUID in upper
+  case: 000 and 004 echo a lower-case input upper-cased (E13). The ``music.`` prefix is case
+  sensitive (namespace.md), so only the GUID's case is ever ignored.
+* Any other ID (a collection ID, a playlist ID the service returned) is opaque and compared exactly;
+  the documents' own IDs disagree between editions, so no ID of one page is compared with another's.
+* A playlist ID is looked up ignoring case where the suite keeps its own tables (``key``): the
+  ``music.playlist`` namespace is "Case sensitive: no" (E15). Whether a *server* accepts another case
+  is a SHOULD of its own (ID-PLAYLIST-CASE), never assumed.
+"""
+
+from __future__ import annotations
+
+import re
+
+GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+GUID_ID = re.compile(rf"^music\.{GUID}$")
+
+
+def is_guid_id(value: str) -> bool:
+    return bool(GUID_ID.match(value))
+
+
+def canonical(value: str) -> str:
+    """E13: ``music.`` + the upper-case GUID for a GUID-form ID; any other ID unchanged."""
+    if GUID_ID.match(value):
+        prefix, _, guid = value.partition(".")
+        return f"{prefix}.{guid.upper()}"
+    return value
+
+
+def is_canonical(value: str) -> bool:
+    """E13: an upper-case GUID ID, or any non-GUID ID (one the service returned)."""
+    return canonical(value) == value
+
+
+def same_id(a: object, b: str) -> bool:
+    """Equal as IDs: exactly, or ignoring the GUID's case for a GUID-form ID (E13)."""
+    if not isinstance(a, str):
+        return False
+    if GUID_ID.match(b):
+        return a.lower() == b.lower()
+    return a == b
+
+
+def key(value: str) -> str:
+    """The key under which the suite files an ID it keeps (case-insensitive, see the docstring)."""
+    return value.upper()
