@@ -201,14 +201,124 @@ def envelope(req: str, answer: Any) -> Finding:
     )
 
 
+def error_objects(body: Any) -> list[tuple[str, Any]]:
+    """(where, Error) for the top-level Error and every per-item Error of a body."""
+    out: list[tuple[str, Any]] = []
+    if not isinstance(body, dict):
+        return out
+    if body.get("Error") is not None:
+        out.append(("Error", body["Error"]))
+    lists = [("TrackActionResults", body.get("TrackActionResults"))]
+    inner = body.get("PlaylistActionResult")
+    if isinstance(inner, dict):
+        lists.append(("PlaylistActionResult.TrackActionResults", inner.get("TrackActionResults")))
+    for where, items in lists:
+        if isinstance(items, list):
+            out += [
+                (f"{where}[{i}].Error", item["Error"])
+                for i, item in enumerate(items)
+                if isinstance(item, dict) and item.get("Error") is not None
+            ]
+    return out
+
+
+def fields_problem(err: Any) -> str | None:
+    """What an Error object lacks of ERR-FIELDS (non-empty ErrorCode and Description), or None."""
+    if not isinstance(err, dict):
+        return f"not an object: {show(err)}"
+    missing = [
+        k for k in ("ErrorCode", "Description") if not (isinstance(err.get(k), str) and err[k].strip())
+    ]
+    return f"no non-empty {' and '.join(missing)}" if missing else None
+
+
 def error_fields(req: str, where: str, err: Any) -> Finding:
     """An Error object carries non-empty ErrorCode and Description (ERR-FIELDS)."""
-    ok = isinstance(err, dict) and all(
-        isinstance(err.get(k), str) and err[k].strip() for k in ("ErrorCode", "Description")
-    )
     return Finding(
-        req, ok, f"{where} carries ErrorCode and Description", "non-empty ErrorCode and Description", err
+        req,
+        fields_problem(err) is None,
+        f"{where} carries ErrorCode and Description",
+        "non-empty ErrorCode and Description",
+        err,
     )
+
+
+def error_rules(status_code: int, body: Any, *, parse_error: str | None = None) -> list[Finding]:
+    """Every rule of the error envelope on one answer: its top-level Error and each per-item Error.
+
+    ERR-ENVELOPE (a 4xx answer carries a top-level Error), ERR-FIELDS, ERR-CODE-KNOWN (either
+    spelling, E01), ERR-CODE-UNDERSCORE (the spelling itself), ERR-DESCRIPTION, ERR-STATUS (the top
+    code's default status is the answer's), ERR-MESSAGE (a Message, when present, is a string).
+    """
+    found: list[Finding] = []
+    if status_code in CLIENT_ERRORS:
+        top = body.get("Error") if isinstance(body, dict) else None
+        shown = parse_error or (body if body is not None else "no body")
+        found.append(
+            Finding(
+                "ERR-ENVELOPE",
+                isinstance(top, dict),
+                "a 4xx answer carries a top-level Error",
+                "a body with an Error object",
+                shown,
+            )
+        )
+    for where, err in error_objects(body):
+        found.append(error_fields("ERR-FIELDS", where, err))
+        if not isinstance(err, dict):
+            continue
+        if err.get("Message") is not None:
+            found.append(
+                Finding(
+                    "ERR-MESSAGE",
+                    isinstance(err["Message"], str),
+                    f"{where}.Message is a string",
+                    "a string",
+                    err["Message"],
+                )
+            )
+        code = err.get("ErrorCode")
+        if not isinstance(code, str):
+            continue
+        known = error_table.is_documented(code)
+        found.append(
+            Finding(
+                "ERR-CODE-KNOWN", known, f"{where}.ErrorCode is documented", "a code of the error table", code
+            )
+        )
+        if not known:
+            continue
+        found.append(
+            Finding(
+                "ERR-CODE-UNDERSCORE",
+                "-" not in code,
+                f"{where}.ErrorCode is spelled with underscores",
+                error_table.normalise(code),
+                code,
+            )
+        )
+        if where == "Error":
+            found.append(
+                Finding(
+                    "ERR-STATUS",
+                    error_table.default_status(code) == status_code,
+                    f"the HTTP status is the default code of {code}",
+                    error_table.default_status(code),
+                    status_code,
+                )
+            )
+        description = err.get("Description")
+        if isinstance(description, str):
+            found.append(
+                Finding(
+                    "ERR-DESCRIPTION",
+                    error_table.same_description(description, code),
+                    f"{where}.Description is the table's",
+                    error_table.description(code),
+                    description,
+                )
+            )
+    return found
 
 
 def auth_refused(req: str, answer: Any, why: str = "without an Authorization header") -> list[Finding]:

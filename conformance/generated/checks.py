@@ -33,7 +33,7 @@ from typing import Any
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
-from conformance import catalogue, error_table, judging
+from conformance import catalogue, judging
 from conformance.client import NONE, Client, Response
 from conformance.generated import oracle
 from conformance.generated.oracle import CLIENT_ERRORS, Expectation
@@ -157,24 +157,6 @@ def results_of(operation: str, body: Any) -> tuple[Any, str]:
     return inner.get("TrackActionResults"), "PlaylistActionResult.TrackActionResults"
 
 
-def error_objects(body: Any) -> list[tuple[str, Any]]:
-    """(where, Error) for the top-level Error and every per-item Error of an answer."""
-    out: list[tuple[str, Any]] = []
-    if not isinstance(body, dict):
-        return out
-    if body.get("Error") is not None:
-        out.append(("Error", body["Error"]))
-    for op in ("collection_add", "playlist_update"):
-        items, where = results_of(op, body)
-        if isinstance(items, list):
-            out += [
-                (f"{where}[{i}].Error", r["Error"])
-                for i, r in enumerate(items)
-                if isinstance(r, dict) and r.get("Error") is not None
-            ]
-    return out
-
-
 def _matched(call: Call) -> judging.Matching | None:
     """A 200 batch answer's results matched to the request's entries by InputId (None: not one)."""
     exp = call.expectation
@@ -187,67 +169,29 @@ def _matched(call: Call) -> judging.Matching | None:
 
 
 # ---- the custom checks -----------------------------------------------------------------------------------
+def _error_rules(call: Call, judge: Judge) -> None:
+    """The envelope rules of :func:`conformance.judging.error_rules` that this check declares."""
+    for finding in judging.error_rules(call.status, call.body, parse_error=call.response.parse_error):
+        if finding.requirement in judge.requirements:
+            judge.record(finding)
+
+
 @groove_check("ERR-ENVELOPE")
 def groove_error_envelope(call: Call, judge: Judge) -> None:
     """Every 4xx answer carries a body with a top-level Error object."""
-    if call.status in CLIENT_ERRORS:
-        judge.record(judging.envelope("ERR-ENVELOPE", call.response))
+    _error_rules(call, judge)
 
 
 @groove_check("ERR-FIELDS", "ERR-MESSAGE")
 def groove_error_fields(call: Call, judge: Judge) -> None:
     """Every Error object has non-empty ErrorCode and Description; Message, when present, is a string."""
-    for where, err in error_objects(call.body):
-        judge.record(judging.error_fields("ERR-FIELDS", where, err))
-        if isinstance(err, dict) and err.get("Message") is not None:
-            judge.that(
-                "ERR-MESSAGE",
-                isinstance(err["Message"], str),
-                f"{where}.Message is a string",
-                expected="a string",
-                actual=err["Message"],
-            )
+    _error_rules(call, judge)
 
 
 @groove_check("ERR-CODE-KNOWN", "ERR-CODE-UNDERSCORE", "ERR-STATUS", "ERR-DESCRIPTION")
 def groove_error_codes(call: Call, judge: Judge) -> None:
     """Documented error codes, with the status the error table gives them (E01 spellings)."""
-    for where, err in error_objects(call.body):
-        code = err.get("ErrorCode") if isinstance(err, dict) else None
-        if not isinstance(code, str):
-            continue
-        if not judge.that(
-            "ERR-CODE-KNOWN",
-            error_table.is_documented(code),
-            f"{where}.ErrorCode is documented",
-            expected="a code of the error table",
-            actual=code,
-        ):
-            continue
-        judge.that(
-            "ERR-CODE-UNDERSCORE",
-            "-" not in code,
-            f"{where}.ErrorCode is spelled with underscores",
-            expected=error_table.normalise(code),
-            actual=code,
-        )
-        if where == "Error":
-            judge.that(
-                "ERR-STATUS",
-                error_table.default_status(code) == call.status,
-                f"the HTTP status is the default code of {code}",
-                expected=error_table.default_status(code),
-                actual=call.status,
-            )
-        description = err.get("Description")
-        if isinstance(description, str):
-            judge.that(
-                "ERR-DESCRIPTION",
-                error_table.same_description(description, code),
-                f"{where}.Description is the table's",
-                expected=error_table.description(code),
-                actual=description,
-            )
+    _error_rules(call, judge)
 
 
 @groove_check(*oracle.REQUIREMENTS)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conformance import error_table
+from conformance import judging
 from conformance.client import NONE
 from conformance.contract import LIMITS
 from conformance.suite.helpers import expect, readback
@@ -37,55 +37,7 @@ ALL_OPS = (*POSTS, "collection_browse", "playlist_tracks_browse")
 
 def check_error_objects(verify: Any, r: Any) -> None:
     """The envelope rules on one answer: its top-level Error and every per-item Error."""
-    errors = [("Error", r.error)] if r.error is not None else []
-    errors += [
-        (f"result {i}", expect.item_error(g))
-        for i, g in enumerate(expect.results(r) or [])
-        if expect.item_error(g) is not None
-    ]
-    if 400 <= r.status < 500:
-        verify.that(
-            "ERR-ENVELOPE", r.error is not None, "a 4xx answer carries a top-level Error", actual=r.body
-        )
-    for where, err in errors:
-        code, description = err.get("ErrorCode"), err.get("Description")
-        verify.that(
-            "ERR-FIELDS",
-            isinstance(code, str) and code and isinstance(description, str) and description,
-            f"{where}: ErrorCode and Description are non-empty strings",
-            actual=err,
-        )
-        if not isinstance(code, str):
-            continue
-        verify.that(
-            "ERR-CODE-KNOWN",
-            error_table.is_documented(code),
-            f"{where}: a code of the error table",
-            actual=code,
-        )
-        verify.that("ERR-CODE-UNDERSCORE", "-" not in code, f"{where}: spelled with underscores", actual=code)
-        if isinstance(description, str) and error_table.is_documented(code):
-            verify.that(
-                "ERR-DESCRIPTION",
-                error_table.same_description(description, code),
-                f"{where}: the table's Description of {code}",
-                expected=error_table.description(code),
-                actual=description,
-            )
-        if where == "Error" and error_table.is_documented(code):
-            verify.equal(
-                "ERR-STATUS",
-                r.status,
-                error_table.default_status(code),
-                f"the HTTP status is the default code of {code}",
-            )
-        if "Message" in err and err["Message"] is not None:
-            verify.that(
-                "ERR-MESSAGE",
-                isinstance(err["Message"], str),
-                f"{where}: Message is a string",
-                actual=err["Message"],
-            )
+    verify.record_all(judging.error_rules(r.status, r.body, parse_error=r.parse_error))
 
 
 # --- a bad body changes nothing --------------------------------------------------------------------------

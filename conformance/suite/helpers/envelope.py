@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from conformance import error_table
+from conformance import judging
 from conformance.client import decode_body
 from conformance.profiles import PROFILES, Profile
 from conformance.records import CheckResult, Exchange
@@ -49,64 +49,21 @@ def decoded(exchange: Exchange, profile: Profile) -> tuple[Any, str | None]:
     return None, first.parse_error
 
 
-def error_objects(body: Any) -> list[tuple[str, Any]]:
-    """(where, Error) for the top-level Error and every per-item Error of a body."""
-    out: list[tuple[str, Any]] = []
-    if not isinstance(body, dict):
-        return out
-    if body.get("Error") is not None:
-        out.append(("Error", body["Error"]))
-    lists = [("TrackActionResults", body.get("TrackActionResults"))]
-    inner = body.get("PlaylistActionResult")
-    if isinstance(inner, dict):
-        lists.append(("PlaylistActionResult.TrackActionResults", inner.get("TrackActionResults")))
-    for where, items in lists:
-        if isinstance(items, list):
-            for i, item in enumerate(items):
-                if isinstance(item, dict) and item.get("Error") is not None:
-                    out.append((f"{where}[{i}].Error", item["Error"]))
-    return out
-
-
-def _fields_problem(err: Any) -> str | None:
-    if not isinstance(err, dict):
-        return f"not an object: {show(err)}"
-    missing = [
-        k for k in ("ErrorCode", "Description") if not (isinstance(err.get(k), str) and err[k].strip())
-    ]
-    return f"no non-empty {' and '.join(missing)}" if missing else None
-
-
 def checks(exchanges: Iterable[Exchange], profile: Profile) -> list[CheckResult]:
     """The envelope checks of one test's exchanges (nothing when it saw no error)."""
     bad: dict[str, list[str]] = {"ERR-ENVELOPE": [], "ERR-FIELDS": [], "ERR-CODE-KNOWN": [], "ERR-STATUS": []}
-    seen = {"ERR-ENVELOPE": 0, "ERR-FIELDS": 0, "ERR-CODE-KNOWN": 0, "ERR-STATUS": 0}
+    seen = dict.fromkeys(bad, 0)
     for ex in exchanges:
         if ex.status is None or ex.truncated:
             continue
         where = f"{ex.method} {ex.url.split('?', 1)[0]} -> {ex.status}"
         body, problem = decoded(ex, profile)
-        if 400 <= ex.status < 500:
-            seen["ERR-ENVELOPE"] += 1
-            top = body.get("Error") if isinstance(body, dict) else None
-            if not isinstance(top, dict):
-                why = problem or ("no body" if body is None else f"no top-level Error in {show(body)[:120]}")
-                bad["ERR-ENVELOPE"].append(f"{where}: {why}")
-        for path, err in error_objects(body):
-            seen["ERR-FIELDS"] += 1
-            fields = _fields_problem(err)
-            if fields:
-                bad["ERR-FIELDS"].append(f"{where} {path}: {fields}")
-            code = err.get("ErrorCode") if isinstance(err, dict) else None
-            if isinstance(code, str):
-                seen["ERR-CODE-KNOWN"] += 1
-                if not error_table.is_documented(code):
-                    bad["ERR-CODE-KNOWN"].append(f"{where} {path}: {code!r} is not in the error table")
-                if path == "Error":
-                    seen["ERR-STATUS"] += 1
-                    expected = error_table.default_status(code)
-                    if expected is not None and expected != ex.status:
-                        bad["ERR-STATUS"].append(f"{where}: {code} has default HTTP code {expected}")
+        for f in judging.error_rules(ex.status, body, parse_error=problem):
+            if f.requirement not in bad:
+                continue
+            seen[f.requirement] += 1
+            if not f.passed:
+                bad[f.requirement].append(f"{where}: {f.message}: {show(f.actual)[:120]}")
     statements = {
         "ERR-ENVELOPE": "every 4xx answer of this test carries a top-level Error",
         "ERR-FIELDS": "every Error object of this test carries ErrorCode and Description",
