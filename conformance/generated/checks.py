@@ -504,7 +504,7 @@ def _returned_ids(value: Any, path: str) -> list[tuple[str, Any]]:
     return out
 
 
-@groove_check(*AUTH_MISSING.values(), "AUTH-FIRST")
+@groove_check(*AUTH_MISSING.values(), "AUTH-FIRST", "AUTH-REFUSED-INVALID")
 def groove_auth_enforced(call: Call, judge: Judge) -> None:
     """The same request without the user credential is refused with 401 (before any validation)."""
     exp = call.expectation
@@ -517,8 +517,11 @@ def groove_auth_enforced(call: Call, judge: Judge) -> None:
     call.log.append(sent)
     req = AUTH_MISSING[call.operation] if probe_success else "AUTH-FIRST"
     why = "without an Authorization header" + (f" and with {exp.why}" if probe_first else "")
-    found = judging.auth_refused(req, response, why)
-    judge.record_all(found if probe_success else found[:1])
+    if probe_success:
+        judge.record_all(judging.auth_refused(req, response, why))
+    else:  # E19: refused under every reading; 401 first is a SHOULD
+        judge.record(judging.status("AUTH-REFUSED-INVALID", response, CLIENT_ERRORS, f"the request {why}"))
+        judge.record(judging.auth_refused(req, response, why)[0])
 
 
 # ---- built-in checks -------------------------------------------------------------------------------------

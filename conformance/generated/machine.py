@@ -77,6 +77,7 @@ READBACK_REQUIREMENTS = (
     "REORDER-BAD-MOVED",
     "REORDER-BAD-TARGET",
     "REORDER-MIXED",
+    "REORDER-MIXED-ATOMIC",
     "PDEL-READBACK",
     "PDEL-TRACKS-GONE",
     "AUTH-UNKNOWN-TOKEN",
@@ -258,6 +259,8 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             self.log: list[Sent] = []
             self.step = 0
             self.findings: list[Finding] = []
+            # E20: whether a playlist add may have added tracks to the collection too (unknown Ids)
+            self.collection_unsure = False
             quiet = env.tally.exhausted()
             collection = set(self._collection()) if caps.browse and not quiet else None
             self.model = Model(
@@ -369,6 +372,18 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             suffix = "".join(data.draw(st.lists(st.sampled_from(NAME_CHARS), max_size=8)))
             return env.registry.name("sm") + suffix
 
+        def playlist_touched(self) -> None:
+            """A playlist add was sent: under one reading of E20 it also adds to the collection."""
+            self.collection_unsure = True
+
+        def settle_collection(self) -> None:
+            """Before a step that judges the collection: adopt what it holds after playlist adds (E20)."""
+            if self.collection_unsure and self.model.collection is not None:
+                got = self.readback("ADD-READBACK", "the collection", self._collection)
+                if got is not None:
+                    self.model.collection = set(got)
+            self.collection_unsure = False
+
         def check_collection(self, req: str, why: str) -> None:
             if self.model.collection is None:
                 return
@@ -414,6 +429,33 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
                     actual=got,
                 )
                 playlist.entries = list(got)
+
+        def check_mixed(self, playlist: PlaylistModel) -> None:
+            """E07(a): after a Move mixed with one Add, no Move took effect and no track was lost (MUST);
+            nothing changed at all (REORDER-MIXED-ATOMIC, SHOULD: the per-item reading applies the Add)."""
+            if not caps.playlist_tracks_browse:
+                return
+            what = f"the tracks of {playlist.id}"
+            got = self.readback("REORDER-MIXED", what, lambda: self._entries(playlist.id))
+            if got is None:
+                return
+            before = list(playlist.entries)
+            kept = [e for e in got if e in before]
+            self.note(
+                "REORDER-MIXED",
+                kept == before and len(got) - len(kept) <= 1,
+                "after a Move mixed with an Add: every track still there, in its order (no Move applied)",
+                expected=before,
+                actual=got,
+            )
+            self.note(
+                "REORDER-MIXED-ATOMIC",
+                got == before,
+                "a mixed reorder changed nothing",
+                expected=before,
+                actual=got,
+            )
+            playlist.entries = list(got)
 
         def check_listing(self, req: str, why: str) -> dict[str, dict[str, Any]] | None:
             """The playlists browse lists every playlist of the model, with its name, and no foreign one."""
@@ -484,6 +526,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def add_tracks(self, data: Any) -> None:
+            self.settle_collection()
             chosen = pick_some(data, self.model.absent_tracks(), 1, 4)
             invalid = [self.minted(data) for _ in range(data.draw(st.integers(0, 2)))]
             body = {"TrackIds": chosen + invalid}
@@ -500,6 +543,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def add_over_limit(self, data: Any) -> None:
+            self.settle_collection()
             chosen = pick_some(data, self.model.absent_tracks(), 1, 3)
             body = {"TrackIds": [chosen[i % len(chosen)] for i in range(OVER)]}
             exp = self.expectation("collection_add", body)
@@ -511,6 +555,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def delete_tracks(self, data: Any) -> None:
+            self.settle_collection()
             chosen = pick_some(data, self.model.owned_tracks(), 0, 3)
             invalid = [self.minted(data) for _ in range(data.draw(st.integers(0 if chosen else 1, 1)))]
             body = {"TrackIds": chosen + invalid}
@@ -528,6 +573,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def delete_over_limit(self, data: Any) -> None:
+            self.settle_collection()
             chosen = pick_some(data, self.model.owned_tracks(), 1, 3)
             body = {"TrackIds": [chosen[i % len(chosen)] for i in range(OVER)]}
             exp = self.expectation("collection_delete", body)
@@ -543,6 +589,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def create_playlist(self, data: Any) -> None:
+            self.playlist_touched()
             adds = [pick(data, env.tracks) for _ in range(data.draw(st.integers(0, 4)))]
             adds += [self.minted(data) for _ in range(data.draw(st.integers(0, 1)))]
             body: dict[str, Any] = {"Name": self.name(data)}
@@ -595,6 +642,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def add_to_playlist(self, data: Any) -> None:
+            self.playlist_touched()
             playlist = pick(data, self.model.own_playlists())
             adds = [pick(data, env.tracks) for _ in range(data.draw(st.integers(1, 3)))]
             adds += [self.minted(data) for _ in range(data.draw(st.integers(0, 1)))]
@@ -712,6 +760,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def mixed_move(self, data: Any) -> None:
+            self.playlist_touched()
             playlist = pick(data, [p for p in self.model.own_playlists() if p.entries])
             actions = [
                 {"Id": pick(data, playlist.entries), "Action": "Move"},
@@ -722,13 +771,14 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             body = {"Id": playlist.id, "TrackActions": actions}
             exp = self.expectation("playlist_update", body)
             r, sent = send(env.client, self.log, "playlist_update", body=body)
-            self.check_entries(playlist, "REORDER-MIXED", "a mixed reorder must change nothing")
+            self.check_mixed(playlist)
             self.judge("move mixed with add", r, sent, exp)
 
         @precondition(lambda self: self.model.playlists)
         @rule(data=st.data())
         @live
         def update_over_limit(self, data: Any) -> None:
+            self.playlist_touched()
             playlist = pick(data, self.model.own_playlists())
             body = {
                 "Id": playlist.id,
@@ -800,6 +850,7 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         @live
         def rejected_auth(self, data: Any) -> None:
+            self.settle_collection()
             variants = ["none", "unknown", "malformed"] + (["no-developer", "bad-developer"] if xbox else [])
             variant = pick(data, variants)
             ops = ["collection_add", "playlist_create"]

@@ -54,6 +54,8 @@ REQUIREMENTS: tuple[str, ...] = (
     "ERR-OK-200",
     "ERR-BODY",
     "ERR-BODY-CODE",
+    "ERR-BODY-EMPTY",
+    "ERR-BODY-COERCE",
     "PARTIAL-200",
     "PARTIAL-ALL-200",
     "BATCH-EMPTY",
@@ -83,10 +85,13 @@ REQUIREMENTS: tuple[str, ...] = (
     "NAME-MISSING",
     "NAME-MISSING-CODE",
     "NAME-EMPTY",
+    "NAME-EMPTY-UPDATE",
+    "NAME-EMPTY-REFUSED",
     "NAME-OVER",
     "NAME-OVER-CODE",
     "NAME-ASTRAL-OVER",
     "BROWSE-TYPES",
+    "BROWSE-EMPTY-200",
     "BROWSE-PL-TRACKS",
     "BROWSE-PL-UNKNOWN",
     "BROWSE-MAXITEMS-OVER",
@@ -172,6 +177,18 @@ def _name_rules(name: Any, required: bool) -> list[Rule]:
     if not isinstance(name, str):
         return [_wrong_type("Name")]
     if units(name) < LIMITS.name_min:
+        if not required:
+            # E10: an empty Name in an update may be read as "no new name"; the name never becomes
+            # empty (read back by the scenarios and the state machine), the status is open.
+            return [
+                Rule(
+                    "applied-or-rejected",
+                    "NAME-EMPTY-UPDATE",
+                    OK_OR_CLIENT_ERROR,
+                    "empty Name in an update",
+                    Should("NAME-EMPTY-REFUSED", 400),
+                )
+            ]
         return [
             Rule(
                 "reject",
@@ -248,7 +265,20 @@ def expect(
     rules += _query_rules(operation, query)
     if operation in ("collection_browse", "playlist_tracks_browse"):
         rules += _browse_rules(operation, path, pool, exp)
-    elif not has_body or not isinstance(body, dict):
+    elif not has_body:
+        # E10: an empty body may read as a request without TrackIds (200 with no results) on add and
+        # collection delete; anywhere else it is refused.
+        batch = operation in ("collection_add", "collection_delete")
+        rules.append(
+            Rule(
+                "applied-or-rejected" if batch else "reject",
+                "ERR-BODY-EMPTY",
+                OK_OR_CLIENT_ERROR if batch else CLIENT_ERRORS,
+                "an empty body",
+                Should("ERR-BODY-CODE", 400, ("INVALID_INPUT_PARAMETER", "MISSING_INPUT_PARAMETER")),
+            )
+        )
+    elif not isinstance(body, dict):
         rules.append(
             Rule(
                 "reject",
@@ -319,6 +349,12 @@ def _combine(exp: Expectation, rules: list[Rule]) -> Expectation:
     exp.statuses = OK
     exp.why = "a valid request"
     exp.requirement = _ok_requirement(exp)
+    if exp.operation == "collection_browse":
+        # E30: a type the user has none of may be answered 404 COLLECTION_NO_RESULT.
+        exp.statuses = OK | {404}
+        exp.should = Should("BROWSE-EMPTY-200", 200)
+        exp.why = "a browse of a supported type (E30: 404 when the user has none)"
+        return exp
     if exp.batch and exp.outcomes and "ok" not in exp.outcomes:
         if exp.operation == "playlist_update":
             # E06: an update whose actions fail per item is still HTTP 200, however many fail.
@@ -438,8 +474,13 @@ def _batch_rules(operation: str, body: dict[str, Any], pool: IdPool, exp: Expect
         return rules + [_wrong_type("TrackIds")]
     if any(i is None for i in ids):
         rules.append(Rule("open", None, None, "null items in TrackIds"))
-    if any(not isinstance(i, str) and i is not None for i in ids):
+    if any(isinstance(i, (dict, list)) for i in ids):
         return rules + [_wrong_type("a TrackIds item")]
+    if any(not isinstance(i, str) and i is not None for i in ids):
+        # E10: a .NET reader turns a number or boolean into its text, an ID that names nothing.
+        return rules + [
+            Rule("open", None, None, "a number or boolean in TrackIds", Should("ERR-BODY-COERCE", 400))
+        ]
     if len(ids) > LIMITS.batch_max:
         if operation == "collection_add":
             dups = len({i.upper() for i in ids if isinstance(i, str)}) < len(ids)
@@ -611,11 +652,12 @@ def _update_rules(body: dict[str, Any], pool: IdPool, exp: Expectation) -> list[
     verbs = {a.get("Action").lower() for a in actions if isinstance(a.get("Action"), str)}
     moves = "move" in verbs
     if moves and verbs & {"add", "delete", "remove"}:
+        # E07(a): an error is reported, as a 4xx or as an "HTTP 200 error" with the Moves failed.
         return rules + [
             Rule(
-                "reject",
+                "error-reported",
                 "REORDER-MIXED",
-                CLIENT_ERRORS,
+                OK_OR_CLIENT_ERROR,
                 "Move mixed with Add or Delete",
                 Should("REORDER-MIXED-CODE", 400, ("COLLECTION_INVALID_PLAYLIST_REORDER",)),
             )
