@@ -153,6 +153,12 @@ def _overall(by_verdict: dict[str, int], strict: bool) -> dict[str, Any]:
     }
 
 
+def applies(req: Any, profile: str) -> bool:
+    """Whether a catalogue requirement holds in ``profile``: its ``profiles`` name it, or are empty."""
+    profiles = tuple(getattr(req, "profiles", ()) or ())
+    return not profiles or profile in profiles
+
+
 def build_report(
     run: RunInfo,
     records: list[TestRecord],
@@ -168,6 +174,10 @@ def build_report(
     ``catalogue`` defaults to ``conformance.catalogue.load_catalogue()``; tests pass a small one.
     ``secrets`` are credential values (user and developer tokens) to blank out wherever they
     appear, on top of the structural redaction of headers, query parameters and option keys.
+
+    The run's profile (``run.profile``) splits the catalogue: requirements whose ``profiles`` do
+    not include it are listed under ``not_applicable`` and judged by nothing, not even by tests
+    that name or check them (checks of them are reported in a warning and ignored).
     """
     if catalogue is None:
         from conformance.catalogue import load_catalogue
@@ -182,15 +192,29 @@ def build_report(
     applicable: dict[str, Any] = {}
     not_applicable: list[str] = []
     for rid, req in catalogue.items():
-        profiles = tuple(getattr(req, "profiles", ()) or ())
-        if profiles and run.profile not in profiles and rid not in named:
-            not_applicable.append(rid)
-        else:
+        # The catalogue decides, whatever tests name it: a requirement of another dialect is not
+        # judged in this run (a test of both dialects naming it must not make it "passed").
+        if applies(req, run.profile):
             applicable[rid] = req
+        else:
+            not_applicable.append(rid)
     for rid in sorted(named - set(catalogue)):
         warnings.append(f"tests name {rid}, which is not in the requirement catalogue")
+    for rid in not_applicable:
+        made = [c for rec in records for c in rec.checks if c.requirement == rid]
+        if made:
+            failed = sum(1 for c in made if not c.passed)
+            warnings.append(
+                f"tests made {len(made)} check{'s' if len(made) != 1 else ''} of {rid} "
+                f"({failed} failed), which does not apply to profile {run.profile}: ignored"
+            )
 
-    judgements = judge({rid: req.level for rid, req in applicable.items()}, records, strict=strict)
+    judgements = judge(
+        {rid: req.level for rid, req in applicable.items()},
+        records,
+        strict=strict,
+        not_applicable=not_applicable,
+    )
     baseline = dict(baseline or {})
 
     requirements: list[dict[str, Any]] = []
@@ -239,6 +263,7 @@ def build_report(
                 }
             )
         entry["failures"] = failures
+        entry["note"] = j.note
         requirements.append(entry)
 
     known = set(judgements)
@@ -257,7 +282,11 @@ def build_report(
             ],
         }
         for e in baseline_section["entries"]:
-            if e["id"] not in known:
+            if e["id"] in not_applicable:
+                warnings.append(
+                    f"the baseline lists {e['id']}, which does not apply to profile {run.profile}"
+                )
+            elif e["id"] not in known:
                 warnings.append(f"the baseline lists {e['id']}, which this run does not judge")
 
     summary = _summary(requirements, records)

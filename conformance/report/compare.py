@@ -1,8 +1,9 @@
 """What changed between two runs (two report.json files), regressions first.
 
 Verdicts are ranked by what they say about the target: ``failed`` and ``expected-failure``
-(a failure either way) < ``advisory-failed`` < ``passed``.  ``skipped``, ``not-tested`` and a
-requirement missing from one report say nothing about the target, so moves to or from them are
+(a failure either way) < ``advisory-failed`` < ``passed``.  ``skipped``, ``not-tested``,
+``not-applicable`` (listed in a report's ``not_applicable``: another profile) and a requirement
+missing from one report (``absent``) say nothing about the target, so moves to or from them are
 "other changes", never regressions or fixes.
 
 * regression: the rank went down (passed -> failed, passed -> advisory-failed,
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, PASSED
+from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, NOT_APPLICABLE, PASSED
 
 _RANK = {FAILED: 0, EXPECTED_FAILURE: 0, ADVISORY_FAILED: 1, PASSED: 2}
 ABSENT = "absent"
@@ -55,10 +56,12 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Comparison:
 
     old_reqs = {r["id"]: r for r in old["requirements"]}
     new_reqs = {r["id"]: r for r in new["requirements"]}
+    old_na = set(old.get("not_applicable") or ())
+    new_na = set(new.get("not_applicable") or ())
     for rid in [*new_reqs, *(i for i in old_reqs if i not in new_reqs)]:
         o, n = old_reqs.get(rid), new_reqs.get(rid)
-        ov = o["verdict"] if o else ABSENT
-        nv = n["verdict"] if n else ABSENT
+        ov = o["verdict"] if o else (NOT_APPLICABLE if rid in old_na else ABSENT)
+        nv = n["verdict"] if n else (NOT_APPLICABLE if rid in new_na else ABSENT)
         if ov == nv:
             continue
         src = n or o

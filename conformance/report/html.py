@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from conformance.report.baseline import STATUS_HELP
 from conformance.report.text import transcript
-from conformance.report.verdicts import LEVELS, VERDICT_HELP, VERDICTS
+from conformance.report.verdicts import LEVELS, NOT_APPLICABLE_HELP, VERDICT_HELP, VERDICTS
 
 # C0 controls (NUL, ESC, ...) from hostile bodies are not text: shown as U+FFFD, never passed on.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -63,6 +63,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         operations=operations,
         levels=levels,
         verdict_help=VERDICT_HELP,
+        not_applicable_help=NOT_APPLICABLE_HELP,
         baseline_help=STATUS_HELP,
         open_failures=False,
         script=Markup(script),

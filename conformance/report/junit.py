@@ -4,7 +4,11 @@
   is the ID and a short statement.  Properties: ``level``, ``source``, ``operations``, ``verdict``
   (and ``erratum`` when there is one).
 * ``failed`` -> ``<failure>`` with expected vs actual, the transcript and the repro command.
-* ``skipped`` and ``not-tested`` -> ``<skipped>`` with the reasons.
+* ``skipped`` and ``not-tested`` -> ``<skipped>`` with the reasons (the skip reasons, or the note
+  that the tests naming it made no check of it).
+* a requirement of another profile (report.json ``not_applicable``) -> a case of classname
+  ``not-applicable`` with ``<skipped>`` saying so and the property ``verdict=not-applicable``: a CI
+  page shows it as not run, rather than losing it; it is never a failure.
 * ``expected-failure`` (baselined) -> ``<skipped>`` saying so: it does not fail the run, and
   this is how pytest's own xfail shows in JUnit.
 * ``advisory-failed`` -> a *passing* test case with a ``<system-out>`` note and the property
@@ -25,7 +29,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance.report.text import failure_text
-from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, SKIPPED
+from conformance.report.verdicts import (
+    ADVISORY_FAILED,
+    EXPECTED_FAILURE,
+    FAILED,
+    NOT_APPLICABLE,
+    NOT_TESTED,
+    SKIPPED,
+)
 
 _XML_INVALID = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 STATEMENT_MAX = 80
@@ -49,16 +60,21 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def render_junit(report: Mapping[str, Any]) -> bytes:
     reqs = list(report.get("requirements", []))
+    not_applicable = list(report.get("not_applicable") or [])
+    profile = report["profile"]
     by_verdict = report["summary"]["by_verdict"]
     failures = by_verdict.get(FAILED, 0)
-    skipped = sum(1 for r in reqs if r["verdict"] in (SKIPPED, "not-tested", EXPECTED_FAILURE))
+    skipped = sum(1 for r in reqs if r["verdict"] in (SKIPPED, NOT_TESTED, EXPECTED_FAILURE)) + len(
+        not_applicable
+    )
+    cases = len(reqs) + len(not_applicable)
     # A test names several requirements: count each test once in the suite's time.
     duration = sum({t["nodeid"]: t["duration_s"] for r in reqs for t in r["tests"]}.values())
     suites = ET.Element(
         "testsuites",
         {
             "name": "groove-conformance",
-            "tests": str(len(reqs)),
+            "tests": str(cases),
             "failures": str(failures),
             "errors": "0",
             "skipped": str(skipped),
@@ -68,7 +84,7 @@ def render_junit(report: Mapping[str, Any]) -> bytes:
         suites,
         "testsuite",
         name=f"groove-conformance {report['profile']}",
-        tests=str(len(reqs)),
+        tests=str(cases),
         failures=str(failures),
         errors="0",
         skipped=str(skipped),
@@ -117,9 +133,14 @@ def render_junit(report: Mapping[str, Any]) -> bytes:
                 message=short(first.get("message") or "requirement not met", 200),
                 type=r["level"],
             )
-        elif verdict in (SKIPPED, "not-tested"):
+        elif verdict in (SKIPPED, NOT_TESTED):
             reasons = "; ".join(f"{s['test']}: {s['reason']}" for s in r["skip_reasons"])
-            _sub(case, "skipped", message=short(reasons or "no test names this requirement", 500))
+            note = r.get("note")
+            if not reasons:
+                reasons = note or "no test names this requirement"
+            elif note:
+                reasons = f"{reasons}; {note}"
+            _sub(case, "skipped", message=short(reasons, 500))
         elif verdict == EXPECTED_FAILURE:
             reason = (r.get("baseline") or {}).get("reason", "")
             _sub(case, "skipped", message=short(f"expected failure (baseline): {reason}", 500))
@@ -136,5 +157,20 @@ def render_junit(report: Mapping[str, Any]) -> bytes:
             _sub(
                 case, "system-out", "STALE BASELINE ENTRY: listed as an expected failure, but it passes now."
             )
+    for rid in not_applicable:
+        case = _sub(
+            suite,
+            "testcase",
+            classname=NOT_APPLICABLE,
+            name=f"{rid}: not applicable to {profile}",
+            time="0.000",
+        )
+        p = _sub(case, "properties")
+        _sub(p, "property", name="verdict", value=NOT_APPLICABLE)
+        _sub(
+            case,
+            "skipped",
+            message=f"not applicable: {rid} belongs to another profile than {profile} (not judged)",
+        )
     ET.indent(suites)
     return ET.tostring(suites, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,7 +1,8 @@
 """report.md: the run in a few lines, for a README or a pull-request comment.
 
 Overall line first, then one table per operation (requirements grouped by verdict), then the
-failures with their requirement IDs and a one-line reason, advisory failures apart.  Text that
+failures with their requirement IDs and a one-line reason, advisory failures apart, then the
+requirements that tests name but never check, and those of another profile (not applicable).  Text that
 came from the target (messages, actual values) is escaped: a PR comment renders HTML and
 Markdown, and a hostile server must not be able to inject either.
 """
@@ -12,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, VERDICTS
+from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, NOT_TESTED, VERDICTS
 
 REASON_MAX = 160
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~])")
@@ -101,6 +102,22 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                 f"- **`{r['id']}`** ({r['level']}, {', '.join(r['operations']) or 'general'}): "
                 f"{one_line_reason(r)}{extra}"
             )
+        out.append("")
+
+    unchecked = [r for r in reqs if r["verdict"] == NOT_TESTED and r.get("note")]
+    if unchecked:
+        out.append("### Named by tests, checked by none (not-tested)")
+        out.append("")
+        for r in unchecked:
+            out.append(f"- `{r['id']}` ({r['level']}): {md_escape(r['note'], REASON_MAX)}")
+        out.append("")
+    not_applicable = list(report.get("not_applicable") or [])
+    if not_applicable:
+        out.append(
+            f"Not applicable to profile `{report['profile']}` (another dialect: not judged, not counted): "
+            + ", ".join(f"`{rid}`" for rid in not_applicable)
+            + "."
+        )
         out.append("")
 
     stale = [r for r in reqs if (r.get("baseline") or {}).get("status") == "stale"]

@@ -1,21 +1,31 @@
 """One verdict per requirement, from every test record that names it.
 
-The rules are those of docs/architecture.md ("Verdicts"):
+The rules are those of docs/architecture.md ("Verdicts").  A marker is a claim that a test checks
+a requirement, not evidence that it holds: only checks (``CheckResult``) of that very requirement
+count for it, and a failure outside the checks counts against the whole marker.
 
 * ``failed``          a check of a MUST requirement failed (of any level under ``--strict``), or a
                       test naming it failed outside its checks (an ``assert``, an exception, an
-                      error in setup): such a test counts against every requirement in its marker;
+                      error in setup or teardown): such a test counts against every requirement in
+                      its marker, checked or not;
 * ``advisory-failed`` only checks of a SHOULD (or MAY) requirement failed, without ``--strict``;
-* ``passed``          at least one passing check or passing test, nothing failed;
-* ``skipped``         every test naming it was skipped (their reasons are kept);
-* ``not-tested``      no test names it.
+* ``passed``          at least one passing check of it, nothing against it;
+* ``skipped``         no check of it, nothing against it, and at least one test naming it was
+                      skipped (their reasons are kept);
+* ``not-tested``      no check of it, nothing against it, no test of it skipped: no test names it,
+                      or the tests that name it ran and made no check of it (``Judgement.unchecked``
+                      lists them, and the report says so in a note).
+
+A test that names a requirement, ran (passed, or failed only through failed checks of other
+requirements) and made no check of it contributes nothing to its verdict, neither for nor against.
+A check made before a test skipped still counts: it was made.
+
+Requirements of another profile than the run's are not judged at all: ``build_report`` leaves
+them out (report.json lists them under ``not_applicable``) and passes them here as
+``not_applicable``, so that a test naming one cannot give it a verdict.
 
 ``expected-failure`` is not computed here: it is a ``failed`` verdict that a baseline lists
-(see ``baseline.py``).
-
-A MAY requirement is treated like a SHOULD one: advisory unless ``--strict``.  A test counts as
-passing evidence for a requirement of its marker that it made no check of, as long as the test
-ran to its end (it passed, or failed only through recorded checks): its plain ``assert``s held.
+(see ``baseline.py``).  A MAY requirement is treated like a SHOULD one: advisory unless ``--strict``.
 """
 
 from __future__ import annotations
@@ -32,6 +42,9 @@ ADVISORY_FAILED = "advisory-failed"
 PASSED = "passed"
 SKIPPED = "skipped"
 NOT_TESTED = "not-tested"
+# Not a verdict: a requirement of another profile, listed apart (report.json ``not_applicable``)
+# and never counted with the verdicts.
+NOT_APPLICABLE = "not-applicable"
 
 # Worst first: the order of summaries, tables and filters.
 VERDICTS: tuple[str, ...] = (FAILED, EXPECTED_FAILURE, ADVISORY_FAILED, PASSED, SKIPPED, NOT_TESTED)
@@ -64,6 +77,19 @@ class Judgement:
     tests: list[tuple[TestRecord, list[CheckResult]]] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skip_reasons: list[tuple[str, str]] = field(default_factory=list)  # (nodeid, reason)
+    # Tests that name it in their marker, ran, and made no check of it: they count for nothing.
+    unchecked: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str | None:
+        """What a reader (a suite author above all) should know about markers that check nothing."""
+        n = len(self.unchecked)
+        if not n:
+            return None
+        tests = f"{n} test{'s' if n != 1 else ''}"
+        if self.verdict == NOT_TESTED:
+            return f"named by {tests}, none checked it"
+        return f"also named by {tests} that ran and made no check of it (they count neither way)"
 
 
 def _failed_outside_checks(record: TestRecord, levels: dict[str, str], strict: bool) -> bool:
@@ -75,15 +101,23 @@ def _failed_outside_checks(record: TestRecord, levels: dict[str, str], strict: b
     return not any(not c.passed and blocks(levels.get(c.requirement, "MUST"), strict) for c in record.checks)
 
 
-def judge(levels: dict[str, str], records: Iterable[TestRecord], *, strict: bool) -> dict[str, Judgement]:
-    """Verdicts for every requirement in ``levels`` (ID -> level) and any ID a record names.
+def judge(
+    levels: dict[str, str],
+    records: Iterable[TestRecord],
+    *,
+    strict: bool,
+    not_applicable: Iterable[str] = (),
+) -> dict[str, Judgement]:
+    """Verdicts for every requirement in ``levels`` (ID -> level) and any other ID a record names.
 
     ``levels`` is the catalogue reduced to what the verdict needs, so that this module can be
-    used (and tested) without loading the catalogue.
+    used (and tested) without loading the catalogue.  IDs in ``not_applicable`` (requirements of
+    another profile) are never judged, whatever the records say of them.
     """
     records = list(records)
+    excluded = set(not_applicable)
     judgements: dict[str, Judgement] = {
-        rid: Judgement(rid, level, NOT_TESTED) for rid, level in levels.items()
+        rid: Judgement(rid, level, NOT_TESTED) for rid, level in levels.items() if rid not in excluded
     }
     evidence: dict[str, dict[str, bool]] = {}  # id -> {"pass": .., "fail": .., "block": ..}
 
@@ -91,15 +125,13 @@ def judge(levels: dict[str, str], records: Iterable[TestRecord], *, strict: bool
         named = list(dict.fromkeys([*record.requirements, *(c.requirement for c in record.checks)]))
         outside = _failed_outside_checks(record, levels, strict)
         for rid in named:
+            if rid in excluded:
+                continue
             j = judgements.setdefault(rid, Judgement(rid, levels.get(rid, "MUST"), NOT_TESTED))
-            ev = evidence.setdefault(rid, {"pass": False, "fail": False, "block": False, "ran": False})
+            ev = evidence.setdefault(rid, {"pass": False, "fail": False, "block": False})
             checks = [c for c in record.checks if c.requirement == rid]
             j.tests.append((record, checks))
-            if record.outcome == "skipped" and not checks:
-                j.skip_reasons.append((record.nodeid, record.message or "no reason given"))
-                continue
-            ev["ran"] = True
-            for c in checks:
+            for c in checks:  # checks count whatever became of the test afterwards
                 if c.passed:
                     ev["pass"] = True
                 else:
@@ -115,19 +147,22 @@ def judge(levels: dict[str, str], records: Iterable[TestRecord], *, strict: bool
                 j.failures.append(
                     Failure(record, "test", record.message or "no message", "the test runs to its end", what)
                 )
-            elif record.outcome in ("passed", "failed") and not checks and rid in record.requirements:
-                ev["pass"] = True  # ran to its end: its plain asserts about this requirement held
+            elif not checks and record.outcome == "skipped":
+                j.skip_reasons.append((record.nodeid, record.message or "no reason given"))
+            elif not checks and record.outcome in ("passed", "failed"):
+                # It ran and looked at something else: a claim in its marker, no evidence either way.
+                j.unchecked.append(record.nodeid)
 
-    for rid, j in judgements.items():
-        ev = evidence.get(rid)
-        if ev is None:
-            j.verdict = NOT_TESTED
-        elif ev["fail"]:
+    for j in judgements.values():
+        ev = evidence.get(j.requirement, {})
+        if ev.get("fail"):
             j.verdict = FAILED if ev["block"] else ADVISORY_FAILED
-        elif ev["pass"]:
+        elif ev.get("pass"):
             j.verdict = PASSED
-        else:
+        elif j.skip_reasons:
             j.verdict = SKIPPED
+        else:
+            j.verdict = NOT_TESTED
     return judgements
 
 
@@ -141,10 +176,17 @@ def count(items: Iterable[str]) -> dict[str, int]:
 
 # One sentence per verdict, for readers who never saw the project (HTML legend, CLI output).
 VERDICT_HELP: dict[str, str] = {
-    FAILED: "a MUST requirement (or, under --strict, any requirement) does not hold: this fails the run.",
+    FAILED: "a MUST requirement (or, under --strict, any requirement) does not hold: a check of it failed, "
+    "or a test naming it stopped outside its checks. This fails the run.",
     EXPECTED_FAILURE: "failed, but listed in the baseline as a known failure: it does not fail the run.",
     ADVISORY_FAILED: "a SHOULD or MAY requirement does not hold: reported, but the run still passes.",
-    PASSED: "at least one check of it passed and none failed.",
-    SKIPPED: "every test of it was skipped, because the target could not show it (the reason is given).",
-    NOT_TESTED: "no test of the suite checks this requirement.",
+    PASSED: "at least one check of this very requirement passed and nothing counted against it.",
+    SKIPPED: "no check of it was made: a test of it was skipped because the target could not show it "
+    "(the reason is given).",
+    NOT_TESTED: "no check of it was made: no test names it, or the tests that name it made no check of it "
+    "(the report says how many).",
 }
+# The same for requirements that are not judged at all.
+NOT_APPLICABLE_HELP = (
+    "the requirement belongs to another profile (dialect) than the one tested: not judged, not counted."
+)

@@ -162,3 +162,10 @@ def test_compare_rules() -> None:
     result = compare(base, fewer)
     assert [(c.id, c.new) for c in result.other] == [("AUTH-MISSING", "absent")]
     assert result.context == ["profile: groove-2016 -> xbox-2013"]
+    # A requirement that became not applicable (another profile) says so, and is no regression.
+    gone = copy.deepcopy(base)
+    gone["requirements"] = [q for q in gone["requirements"] if q["id"] != "PCRE-NAME-256"]
+    gone["not_applicable"] = ["PCRE-NAME-256"]
+    result = compare(base, gone)
+    assert not result.regressions
+    assert [(c.id, c.old, c.new) for c in result.other] == [("PCRE-NAME-256", "passed", "not-applicable")]

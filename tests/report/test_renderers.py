@@ -10,6 +10,7 @@ from pathlib import Path
 import defusedxml.ElementTree as SafeET
 import pytest
 
+from conformance.records import CheckResult, TestRecord
 from conformance.report import build_report, write_reports
 from conformance.report.html import render_html
 from conformance.report.junit import render_junit
@@ -61,7 +62,8 @@ def test_markdown_escapes_what_the_target_said() -> None:
 def test_junit_has_one_case_per_requirement(report: dict) -> None:
     root = SafeET.fromstring(render_junit(report))
     cases = {c.get("name").split(":")[0]: c for c in root.iter("testcase")}
-    assert set(cases) == {q["id"] for q in report["requirements"]}
+    # One case per judged requirement, plus one (skipped) per requirement of another profile.
+    assert set(cases) == {q["id"] for q in report["requirements"]} | set(report["not_applicable"])
     suite = root.find("testsuite")
     assert suite.get("tests") == str(len(cases)) and suite.get("failures") == "2"
 
@@ -166,3 +168,61 @@ def test_write_reports_creates_the_directory(tmp_path: Path, report: dict) -> No
     write_reports(report, target)
     assert (target / "report.html").read_text().startswith("<!DOCTYPE html>")
     assert (target / "junit.xml").read_bytes().startswith(b"<?xml")
+
+
+# --- not applicable, and markers that check nothing ------------------------------------------------
+
+
+@pytest.fixture
+def unchecked_report() -> dict:
+    """A groove-2016 run: a test names AUTH-XBL (not applicable) and PCRE-NAME-256 (never checked)."""
+    rec = TestRecord(
+        "t.py::test_both",
+        ["ADD-LIMIT-101", "PCRE-NAME-256", "AUTH-XBL"],
+        "passed",
+        0.1,
+        checks=[CheckResult("ADD-LIMIT-101", True, "400")],
+    )
+    return build_report(fake_run(), [rec], strict=False, baseline=None, catalogue=fake_catalogue())
+
+
+def test_not_applicable_in_every_renderer(unchecked_report: dict) -> None:
+    assert unchecked_report["not_applicable"] == ["AUTH-XBL"]
+    page = render_html(unchecked_report)
+    assert 'id="req-AUTH-XBL"' not in page  # not a judged row, not in the filters' counts
+    section = page.split('id="not-applicable"')[1]
+    assert "<code>AUTH-XBL</code>" in section.split("</ul>")[0]
+    assert "not applicable to profile <code>groove-2016</code>" in page  # header line
+    assert "another profile (dialect)" in page  # legend
+    md = render_markdown(unchecked_report)
+    assert "Not applicable to profile `groove-2016`" in md and "`AUTH-XBL`" in md
+    assert "AUTH-XBL" not in md.split("Not applicable")[0]  # in no verdict table
+    root = SafeET.fromstring(render_junit(unchecked_report))
+    [case] = [c for c in root.iter("testcase") if c.get("name").startswith("AUTH-XBL")]
+    assert case.get("classname") == "not-applicable"
+    assert case.find("failure") is None and "not applicable" in case.find("skipped").get("message")
+    assert {p.get("name"): p.get("value") for p in case.find("properties")}["verdict"] == "not-applicable"
+
+
+def test_a_marker_that_checks_nothing_is_visible_in_every_renderer(unchecked_report: dict) -> None:
+    q = {q["id"]: q for q in unchecked_report["requirements"]}["PCRE-NAME-256"]
+    assert q["verdict"] == "not-tested" and q["note"] == "named by 1 test, none checked it"
+    page = render_html(unchecked_report)
+    row = page.split('id="req-PCRE-NAME-256"')[1].split('<tr class="req"')[0]
+    assert "Note: named by 1 test, none checked it." in row
+    assert "<code>t.py::test_both</code> — passed, no check of it" in row
+    md = render_markdown(unchecked_report)
+    assert "- `PCRE-NAME-256` (MUST): named by 1 test, none checked it" in md
+    root = SafeET.fromstring(render_junit(unchecked_report))
+    [case] = [c for c in root.iter("testcase") if c.get("name").startswith("PCRE-NAME-256")]
+    assert case.find("skipped").get("message") == "named by 1 test, none checked it"
+
+
+def test_a_report_written_before_notes_existed_still_renders(report: dict) -> None:
+    old = dict(
+        report, requirements=[{k: v for k, v in q.items() if k != "note"} for q in report["requirements"]]
+    )
+    from conformance.contract import validate
+
+    assert validate("report", old) == []
+    assert render_html(old) and render_markdown(old) and render_junit(old)

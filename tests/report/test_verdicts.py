@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conformance import records
-from conformance.records import CheckResult
+from conformance.records import CheckResult, TestRecord
 from conformance.report import build_report, exit_status
+from conformance.report.verdicts import VERDICT_HELP
 
 from .fakes import fake_catalogue, fake_records, fake_run
 
 
 def _verdicts(report: dict) -> dict[str, str]:
     return {q["id"]: q["verdict"] for q in report["requirements"]}
+
+
+def _by_id(report: dict) -> dict[str, dict]:
+    return {q["id"]: q for q in report["requirements"]}
 
 
 def _report(records, strict=False, baseline=None, profile="groove-2016"):
@@ -23,7 +30,7 @@ def test_every_verdict_from_the_synthetic_run() -> None:
     report = _report(fake_records())
     assert _verdicts(report) == {
         "ADD-LIMIT-101": "failed",  # a MUST check failed
-        "ERR-ENVELOPE": "passed",  # passing checks, nothing failed (also in a failing test)
+        "ERR-ENVELOPE": "passed",  # a passing check (in a test failed by another check), nothing failed
         "ERR-CODE-UNDERSCORE": "advisory-failed",  # a SHOULD check failed
         "PCRE-NAME-256": "passed",
         "PCRE-NAME-ASTRAL": "advisory-failed",  # SHOULD, test failed outside its checks
@@ -32,6 +39,10 @@ def test_every_verdict_from_the_synthetic_run() -> None:
         "AUTH-MISSING": "not-tested",
     }
     assert report["not_applicable"] == ["AUTH-XBL"]  # an xbox-2013 requirement in a groove-2016 run
+    # test_name_256 names ERR-ENVELOPE and checks only PCRE-NAME-256: it counts for nothing.
+    assert _by_id(report)["ERR-ENVELOPE"]["note"].startswith(
+        "also named by 1 test that ran and made no check"
+    )
     assert exit_status(report) == 1
     assert report["overall"]["verdict"] == "failed" and report["overall"]["exit_status"] == 1
 
@@ -79,7 +90,10 @@ def test_failure_outside_checks_counts_against_every_requirement_of_the_marker()
     assert failure["message"] == "AssertionError: precondition did not hold"
 
 
-def test_a_test_failed_by_one_check_does_not_fail_the_other_requirements() -> None:
+def test_a_test_failed_by_one_check_neither_passes_nor_fails_the_other_requirements() -> None:
+    # Case 3 of the "passed means checked" rule: a fault breaks A; the test's marker also names B,
+    # which it never checks.  B must not pass on the strength of that test (nor fail: the test
+    # stopped where its checks said, not on a precondition).
     rec = records.TestRecord(
         "t.py::test_x",
         ["ADD-LIMIT-101", "ERR-ENVELOPE"],
@@ -88,9 +102,11 @@ def test_a_test_failed_by_one_check_does_not_fail_the_other_requirements() -> No
         "check failed",
         checks=[CheckResult("ADD-LIMIT-101", False, "status 200", "400", "200")],
     )
-    v = _verdicts(_report([rec]))
-    assert v["ADD-LIMIT-101"] == "failed"
-    assert v["ERR-ENVELOPE"] == "passed"  # the test ran to its end; nothing about it failed
+    q = _by_id(_report([rec]))
+    assert q["ADD-LIMIT-101"]["verdict"] == "failed"
+    assert q["ERR-ENVELOPE"]["verdict"] == "not-tested"
+    assert q["ERR-ENVELOPE"]["failures"] == []
+    assert q["ERR-ENVELOPE"]["note"] == "named by 1 test, none checked it"
 
 
 def test_a_test_failed_only_by_an_advisory_check_counts_as_failing_outside_checks() -> None:
@@ -165,7 +181,9 @@ def test_only_advisory_failures_exit_zero() -> None:
 
 
 def test_unknown_requirement_named_by_a_test_is_reported_with_a_warning() -> None:
-    rec = records.TestRecord("t.py::x", ["NOPE-THING"], "passed", 0.1)
+    rec = records.TestRecord(
+        "t.py::x", ["NOPE-THING"], "passed", 0.1, checks=[CheckResult("NOPE-THING", True, "ok")]
+    )
     report = _report([rec])
     assert _verdicts(report)["NOPE-THING"] == "passed"
     assert any("NOPE-THING" in w for w in report["warnings"])
@@ -196,3 +214,155 @@ def test_failures_carry_expected_actual_transcript_and_repro() -> None:
         "heading": "Add tracks",
         "quote": "quote for ADD-LIMIT-101",
     }
+
+
+# --- "passed" means checked ---------------------------------------------------------------------
+
+
+def _passing(nodeid: str, marker: list[str], *checked: str, outcome: str = "passed") -> TestRecord:
+    return TestRecord(
+        nodeid, marker, outcome, 0.1, checks=[CheckResult(rid, True, "held") for rid in checked]
+    )
+
+
+def test_case_1_requirement_of_the_other_profile_is_not_applicable_whatever_names_it() -> None:
+    # A groove-2016 run; the test is written for both dialects and names AUTH-XBL (xbox-2013 only).
+    rec = _passing("t.py::test_valid_credential", ["AUTH-MISSING", "AUTH-XBL"], "AUTH-MISSING")
+    report = _report([rec])
+    assert "AUTH-XBL" not in _verdicts(report)
+    assert report["not_applicable"] == ["AUTH-XBL"]
+    assert _verdicts(report)["AUTH-MISSING"] == "passed"
+    counted = report["summary"]["by_verdict"]
+    assert report["summary"]["requirements"] == len(fake_catalogue()) - 1
+    assert sum(counted.values()) == report["summary"]["requirements"]
+    assert sum(sum(c.values()) for c in report["summary"]["by_level"].values()) == len(fake_catalogue()) - 1
+
+
+def test_case_1_a_check_of_a_not_applicable_requirement_is_ignored_with_a_warning() -> None:
+    rec = records.TestRecord(
+        "t.py::test_x",
+        ["AUTH-MISSING", "AUTH-XBL"],
+        "failed",
+        0.1,
+        "check failed",
+        checks=[
+            CheckResult("AUTH-MISSING", True, "401"),
+            CheckResult("AUTH-XBL", False, "refused", "200", "401"),
+        ],
+    )
+    report = _report([rec])
+    assert report["not_applicable"] == ["AUTH-XBL"] and "AUTH-XBL" not in _verdicts(report)
+    assert exit_status(report) == 0  # the failed check does not concern this run
+    assert any("AUTH-XBL" in w and "does not apply to profile groove-2016" in w for w in report["warnings"])
+
+
+def test_case_1_an_outside_failure_does_not_judge_a_not_applicable_requirement() -> None:
+    rec = records.TestRecord("t.py::test_x", ["AUTH-MISSING", "AUTH-XBL"], "error", 0.1, "setup: boom")
+    report = _report([rec])
+    assert _verdicts(report)["AUTH-MISSING"] == "failed"
+    assert "AUTH-XBL" not in _verdicts(report) and report["not_applicable"] == ["AUTH-XBL"]
+
+
+def test_case_1_with_the_project_catalogue_xbox_requirements_are_not_applicable_to_groove_2016() -> None:
+    from conformance.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    xbox_only = sorted(rid for rid, r in catalogue.items() if r.profiles and "groove-2016" not in r.profiles)
+    if not xbox_only:
+        pytest.skip("the catalogue has no xbox-2013-only requirement")
+    rid = xbox_only[0]
+    rec = _passing("t.py::test_both_dialects", [rid])
+    for profile, applicable in (("groove-2016", False), ("xbox-2013", True)):
+        report = build_report(
+            fake_run(profile=profile), [rec], strict=False, baseline=None, catalogue=catalogue
+        )
+        assert (rid in report["not_applicable"]) is not applicable
+        assert (rid in _verdicts(report)) is applicable
+        if applicable:  # named, run, never checked: not passed either
+            assert _verdicts(report)[rid] == "not-tested"
+        judged = set(_verdicts(report)) | set(report["not_applicable"])
+        assert judged == set(catalogue)
+        assert all(profile in catalogue[i].profiles or not catalogue[i].profiles for i in _verdicts(report))
+
+
+def test_case_2_dedicated_test_skipped_and_a_passing_test_names_it_without_a_check() -> None:
+    recs = [
+        records.TestRecord(
+            "t.py::test_maxitems_26", ["BROWSE-MAXITEMS"], "skipped", 0.0, "no browse endpoint"
+        ),
+        _passing("t.py::test_other", ["ADD-LIMIT-101", "BROWSE-MAXITEMS"], "ADD-LIMIT-101"),
+    ]
+    q = _by_id(_report(recs))["BROWSE-MAXITEMS"]
+    assert q["verdict"] == "skipped"
+    assert q["skip_reasons"] == [{"test": "t.py::test_maxitems_26", "reason": "no browse endpoint"}]
+    assert q["note"].startswith("also named by 1 test that ran and made no check of it")
+    assert [(t["nodeid"], t["checks"]) for t in q["tests"]] == [
+        ("t.py::test_maxitems_26", []),
+        ("t.py::test_other", []),
+    ]
+
+
+def test_named_by_tests_that_ran_and_never_checked_it_is_not_tested_with_a_note() -> None:
+    recs = [_passing(f"t.py::t{i}", ["ADD-LIMIT-101", "PCRE-NAME-256"], "ADD-LIMIT-101") for i in range(2)]
+    q = _by_id(_report(recs))
+    assert q["ADD-LIMIT-101"]["verdict"] == "passed" and q["ADD-LIMIT-101"]["note"] is None
+    assert q["PCRE-NAME-256"]["verdict"] == "not-tested"
+    assert q["PCRE-NAME-256"]["note"] == "named by 2 tests, none checked it"
+    assert q["PCRE-NAME-256"]["skip_reasons"] == [] and q["PCRE-NAME-256"]["failures"] == []
+    assert q["AUTH-MISSING"]["note"] is None  # no test names it at all
+
+
+def test_a_passing_check_passes() -> None:
+    q = _by_id(_report([_passing("t.py::x", ["PCRE-NAME-256"], "PCRE-NAME-256")]))["PCRE-NAME-256"]
+    assert q["verdict"] == "passed" and q["failures"] == [] and q["note"] is None
+
+
+def test_a_failed_check_in_one_test_and_a_passing_one_in_another_fails() -> None:
+    recs = [
+        _passing("t.py::good", ["ADD-LIMIT-101"], "ADD-LIMIT-101"),
+        records.TestRecord(
+            "t.py::bad",
+            ["ADD-LIMIT-101"],
+            "failed",
+            0.1,
+            "check failed",
+            checks=[CheckResult("ADD-LIMIT-101", False, "status 200", "400", "200")],
+        ),
+    ]
+    q = _by_id(_report(recs))["ADD-LIMIT-101"]
+    assert q["verdict"] == "failed"
+    assert [f["test"] for f in q["failures"]] == ["t.py::bad"]
+
+
+def test_a_failed_precondition_still_counts_against_an_unchecked_requirement_of_the_marker() -> None:
+    # The one way a marker without a check weighs: a test that stops on an assert or an exception.
+    recs = [
+        _passing("t.py::good", ["PCRE-NAME-256"], "PCRE-NAME-256"),
+        records.TestRecord(
+            "t.py::broken", ["ADD-LIMIT-101", "PCRE-NAME-256"], "failed", 0.1, "KeyError: 'Id'"
+        ),
+    ]
+    q = _by_id(_report(recs))["PCRE-NAME-256"]
+    assert q["verdict"] == "failed"
+    assert [(f["test"], f["kind"]) for f in q["failures"]] == [("t.py::broken", "test")]
+
+
+def test_a_check_made_before_the_test_skipped_counts() -> None:
+    rec = _passing("t.py::x", ["ADD-LIMIT-101", "REORDER-END"], "ADD-LIMIT-101", outcome="skipped")
+    rec.message = "no second playlist"
+    q = _by_id(_report([rec]))
+    assert q["ADD-LIMIT-101"]["verdict"] == "passed" and q["ADD-LIMIT-101"]["skip_reasons"] == []
+    assert q["REORDER-END"]["verdict"] == "skipped"
+    assert q["REORDER-END"]["skip_reasons"] == [{"test": "t.py::x", "reason": "no second playlist"}]
+
+
+def test_the_legend_says_what_the_rules_do() -> None:
+    assert "check of this very requirement passed" in VERDICT_HELP["passed"]
+    assert "no check of it was made" in VERDICT_HELP["skipped"]
+    assert "made no check of it" in VERDICT_HELP["not-tested"]
+
+
+def test_a_baseline_entry_for_a_not_applicable_requirement_is_warned_about() -> None:
+    report = _report(fake_records(), baseline={"AUTH-XBL": "xbox only"})
+    assert "AUTH-XBL" not in _verdicts(report)
+    assert any("AUTH-XBL" in w and "does not apply to profile groove-2016" in w for w in report["warnings"])
