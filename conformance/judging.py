@@ -17,6 +17,8 @@ Positions applied here, and only here:
 * the order of per-item results is not stated anywhere; ``InputId`` is how the documents match a
   result to its request entry ("ID provided by the caller's request"), so results are matched by
   InputId (:func:`match_results`), and the order is judged as a SHOULD of its own (BATCH-ORDER);
+* E30: a browse of what the user has none of may be 404 ``COLLECTION_NO_RESULT`` (``is_no_result``):
+  the suite's read-backs, its start-up probe and its cleanup read it as an empty list;
 * E19: a request without credentials is refused with 401 ``INVALID_AUTHORIZATION_HEADER``
   (:func:`auth_refused`); whether that happens before the body is validated is not stated.
 """
@@ -36,6 +38,7 @@ CLIENT_ERRORS = range(400, 500)
 SOME_FAILED = "COLLECTION_SOME_OPERATIONS_FAILED"
 INVALID_ID = "COLLECTION_INVALID_ID"
 BAD_AUTH_HEADER = "INVALID_AUTHORIZATION_HEADER"
+NO_RESULT = "COLLECTION_NO_RESULT"
 
 # ---- the tables that map operations to requirements ---------------------------------------------
 # An unauthenticated request of each operation (E19).
@@ -136,6 +139,11 @@ def code_of(value: Any) -> str | None:
     error, _ = error_of(value)
     code = error.get("ErrorCode") if error else None
     return code if isinstance(code, str) else None
+
+
+def is_no_result(answer: Any) -> bool:
+    """E30: HTTP 404 with ErrorCode COLLECTION_NO_RESULT — a browse of what the user has none of."""
+    return answer.status == 404 and same_code(code_of(answer), NO_RESULT)
 
 
 # ---- status, code, schema, envelope --------------------------------------------------------------

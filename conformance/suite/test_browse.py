@@ -3,7 +3,13 @@
 The paging rules (json-paginatedlist.md, the browse pages, E18) are checked on both lists that page:
 the collection's tracks and a playlist's tracks. Neither is assumed to hold only what the test added:
 a test adds more than a page's worth and checks page sizes, tokens and that following the tokens
-lists every item once. Without a browse endpoint there is nothing to check here: the tests skip.
+lists every item once. maxItems sizes the page of the request that carries it (BROWSE-MAXITEMS); a
+continuation carries the token alone, so a continued page is held to the maximum (BROWSE-CONTINUED-MAX)
+and keeping the first page's size is a SHOULD (BROWSE-MAXITEMS-CONTINUED, E18). A playlist's order
+is judged only against itself: the same at every page size as in a first full read (BROWSE-PL-ORDER,
+E24), never against the order of a create's answer (E27). A type the user has nothing of may be
+answered 404 COLLECTION_NO_RESULT (E30). Without a browse endpoint there is nothing to check here:
+the tests skip.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conformance import judging
 from conformance.contract import LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
@@ -35,17 +42,47 @@ def browsable(capabilities: Any) -> Any:
     return capabilities
 
 
-@pytest.mark.requirement("BROWSE-TYPES", "BROWSE-TRACKS", "BROWSE-PLAYLISTS", "BROWSE-NO-TRACKS", "ID-PREFIX")
+@pytest.mark.requirement(
+    "BROWSE-TYPES", "BROWSE-EMPTY-200", "BROWSE-TRACKS", "BROWSE-PLAYLISTS", "BROWSE-NO-TRACKS", "ID-PREFIX"
+)
 @pytest.mark.parametrize("kind", TYPES)
 def test_browse_each_type(kind, client, catalog, created, browsable, verify):
+    # the test gives the user a track and a playlist; of the other types the user may have nothing
+    made_one = kind in ("tracks", "playlists")
     if kind == "tracks":
         add_tracks(client, catalog, 1)
     if kind == "playlists":
         make_playlist(client, created, catalog, "browse-type", 1)
     r = client.collection_browse(kind)
+    if not made_one and r.status == 404:
+        # E30: "No result in the user's collection" is a reading for a type the user has none of
+        verify.that(
+            "BROWSE-TYPES",
+            readback.is_no_result(r),
+            f"a 404 for {kind} the user may have none of carries ErrorCode {readback.NO_RESULT}",
+            expected=f"200, or 404 {readback.NO_RESULT}",
+            actual=f"404 ({judging.code_of(r)})",
+        )
+        verify.schema("BROWSE-TYPES", r, "ErrorResponse")
+        if readback.is_no_result(r):
+            verify.that(
+                "BROWSE-EMPTY-200",
+                False,
+                f"a browse of {kind} the user has none of is answered 200 with an empty list",
+                expected=200,
+                actual=f"404 {judging.code_of(r)}",
+            )
+        return
     expect.ok(verify, "BROWSE-TYPES", r, "collection_browse")
     page = (r.body or {}).get(MEMBER[kind])
     items = page.get("Items") if isinstance(page, dict) else None
+    if r.status == 200 and not made_one and not items:
+        verify.that(
+            "BROWSE-EMPTY-200",
+            True,
+            f"a browse of {kind} the user has none of is answered 200 with an empty (or absent) list",
+            actual=page,
+        )
     if kind == "tracks":
         verify.that(
             "BROWSE-TRACKS",
@@ -92,7 +129,8 @@ class Listing:
         else:
             capabilities.require_tracks_browse()
             made = make_playlist(client, created, catalog, "browse-paging", n)
-            self.ours, self.playlist_id = made.entries, made.id
+            # the Ids the create answered (a set: their order is no statement about the playlist's)
+            self.ours, self.playlist_id = made.answered, made.id
 
     def fetch(self, **paging: Any) -> Any:
         if self.playlist_id is None:
@@ -106,14 +144,26 @@ class Listing:
         items = (body.get("Playlists") or {}).get("Items") or [{}]
         return items[0].get("Tracks") or {}
 
-    def walk(self, verify: Any, req: str, max_items: int | None) -> list[tuple[list[str], str | None]]:
-        """Every page, following the tokens (the first request with ``max_items``): (Ids, token) per page."""
+    def walk(
+        self,
+        verify: Any,
+        first_reqs: str | tuple[str, ...],
+        max_items: int | None,
+        continued_req: str | None = None,
+    ) -> list[tuple[list[str], str | None]] | None:
+        """Every page, following the tokens (the first request with ``max_items``): (Ids, token) per page.
+
+        The first answer is judged (200 and a ContentResponse) under each of ``first_reqs``, the
+        answers to continuation requests under ``continued_req`` (by default the first of those).
+        None when an answer was not that (already recorded): the walk says nothing more then."""
+        firsts = (first_reqs,) if isinstance(first_reqs, str) else first_reqs
         pages: list[tuple[list[str], str | None]] = []
         token = None
         for _ in range(readback.MAX_PAGES):
             r = self.fetch(max_items=max_items if token is None else None, continuation_token=token)
-            if not expect.ok(verify, req, r, self.op):
-                return pages
+            reqs = firsts if token is None else (continued_req or firsts[0],)
+            if not all([expect.ok(verify, req, r, self.op) for req in reqs]):
+                return None
             page = self.page(r)
             token = page.get("ContinuationToken") or None
             pages.append(([i.get("Id") for i in page.get("Items") or [] if isinstance(i, dict)], token))
@@ -125,49 +175,73 @@ class Listing:
 SOURCES = ["collection-tracks", "playlist-tracks"]
 
 
-@pytest.mark.requirement(
-    "BROWSE-DEFAULT-25",
-    "BROWSE-TOKEN",
-    "BROWSE-TOKEN-END",
-    "BROWSE-CONTINUE",
-    "BROWSE-MAXITEMS",
-    "BROWSE-PL-ORDER",
-)
-@pytest.mark.parametrize(
-    ("source", "max_items"),
+def _paging_cases() -> list[Any]:
+    out = []
     # maxItems=1 only on a playlist: the collection may hold any number of tracks already
-    [
-        pytest.param(s, m, id=f"{s}-{m or 'default'}")
-        for s in SOURCES
-        for m in (None, 1, 7, PAGE_MAX)
-        if not (s == "collection-tracks" and m == 1)
-    ],
-)
+    for s in SOURCES:
+        for m in (None, 1, 7, PAGE_MAX):
+            if s == "collection-tracks" and m == 1:
+                continue
+            reqs = ["BROWSE-DEFAULT-25"] if m is None else ["BROWSE-MAXITEMS", "BROWSE-MAXITEMS-CONTINUED"]
+            if m == PAGE_MAX:
+                reqs.append("BROWSE-MAXITEMS-25")
+            if s == "playlist-tracks":
+                reqs.append("BROWSE-PL-ORDER")
+            out.append(pytest.param(s, m, id=f"{s}-{m or 'default'}", marks=pytest.mark.requirement(*reqs)))
+    return out
+
+
+def _sized(verify: Any, req: str, where: str, ids: list[str], token: Any, size: int) -> None:
+    """A page holds exactly ``size`` items when a token follows it, at most ``size`` when it is the last."""
+    if token:
+        verify.equal(req, len(ids), size, f"{where} (a token follows) holds exactly {size} items")
+    else:
+        verify.that(req, len(ids) <= size, f"{where} (the last) holds at most {size} items", actual=len(ids))
+
+
+@pytest.mark.requirement("BROWSE-TOKEN", "BROWSE-TOKEN-END", "BROWSE-CONTINUE", "BROWSE-CONTINUED-MAX")
+@pytest.mark.parametrize(("source", "max_items"), _paging_cases())
 def test_paging_with_continuation_tokens(source, max_items, client, catalog, created, browsable, verify):
     listing = Listing(source, client, catalog, created, browsable, MORE_THAN_A_PAGE if max_items != 1 else 3)
-    req = "BROWSE-DEFAULT-25" if max_items is None else "BROWSE-MAXITEMS"
-    size = max_items or PAGE_MAX
-    pages = listing.walk(verify, req, max_items)
+    # the playlist's order, from a first full read (default page size, readback.py)
+    reference = readback.playlist_track_ids(client, listing.playlist_id) if listing.playlist_id else None
+    if max_items is None:
+        first_reqs: tuple[str, ...] = ("BROWSE-DEFAULT-25",)
+    elif max_items == PAGE_MAX:
+        first_reqs = ("BROWSE-MAXITEMS", "BROWSE-MAXITEMS-25")
+    else:
+        first_reqs = ("BROWSE-MAXITEMS",)
+    pages = listing.walk(verify, first_reqs, max_items, continued_req="BROWSE-CONTINUE")
+    if pages is None:
+        return  # an answer that is not a page is recorded; page sizes and tokens cannot be judged
     everything = [i for ids, _ in pages for i in ids]
     at_least = len(listing.ours)  # the list holds at least what the test added (exactly, for a playlist)
     seen = 0
     for k, (ids, token) in enumerate(pages):
         seen += len(ids)
-        # maxItems sizes the first page. A continuation carries the token alone (json-paginatedlist.md:
-        # "remove all the other optional API parameters"), and no page says whether its pages keep the
-        # first page's size or the default (E18): a continued page is only held to the maximum.
-        limit = size if k == 0 else PAGE_MAX
-        if token and k == 0:
-            verify.equal(req, len(ids), size, f"page 1 (a token follows) holds exactly {size} items")
-        elif token:
+        where = f"page {k + 1}"
+        if k == 0 and max_items is None:
+            _sized(verify, "BROWSE-DEFAULT-25", where, ids, token, PAGE_MAX)
+        elif k == 0:
+            # maxItems sizes the page of the request that carries it
+            _sized(verify, "BROWSE-MAXITEMS", where, ids, token, max_items)
+            if max_items == PAGE_MAX and at_least > PAGE_MAX:
+                verify.equal("BROWSE-MAXITEMS-25", len(ids), PAGE_MAX, f"{where} of maxItems=25 is full")
+        else:
+            # A continuation carries the token alone (json-paginatedlist.md: "remove all the other
+            # optional API parameters"); no page says whether its pages keep the first page's size
+            # or the default (E18): held to the maximum, and not empty since a token preceded it.
             verify.that(
-                req,
+                "BROWSE-CONTINUED-MAX",
                 0 < len(ids) <= PAGE_MAX,
-                f"page {k + 1} (a continuation; a token follows) holds 1 to {PAGE_MAX} items",
+                f"{where} (a continuation: a token preceded it) holds 1 to {PAGE_MAX} items",
                 actual=len(ids),
             )
-        else:
-            verify.that(req, len(ids) <= limit, f"the last page holds at most {limit} items", actual=len(ids))
+            if max_items is None:  # the default, 25, under either reading
+                _sized(verify, "BROWSE-DEFAULT-25", where, ids, token, PAGE_MAX)
+            else:
+                kept = f"{where} (maxItems={max_items} kept)"
+                _sized(verify, "BROWSE-MAXITEMS-CONTINUED", kept, ids, token, max_items)
         if seen < at_least:
             verify.that(
                 "BROWSE-TOKEN",
@@ -201,13 +275,50 @@ def test_paging_with_continuation_tokens(source, max_items, client, catalog, cre
     )
     missing = [i for i in listing.ours if i not in everything]
     verify.that("BROWSE-CONTINUE", not missing, "following the tokens lists every item", actual=missing[:5])
-    if listing.playlist_id is not None:
+    if reference is not None:
         verify.equal(
             "BROWSE-PL-ORDER",
             everything,
-            listing.ours,
-            "the playlist's tracks in playlist order, across pages",
+            reference,
+            f"the playlist's tracks across pages of maxItems={max_items or 'default'}, "
+            "in the order of a first full read",
         )
+
+
+@pytest.mark.parametrize(
+    ("n", "max_items"),
+    [
+        pytest.param(
+            PAGE_MAX, None, id="25-tracks-default", marks=pytest.mark.requirement("BROWSE-DEFAULT-25")
+        ),
+        pytest.param(5, 5, id="5-tracks-max-items-5", marks=pytest.mark.requirement("BROWSE-MAXITEMS")),
+    ],
+)
+@pytest.mark.requirement("BROWSE-TOKEN-END")
+def test_exactly_full_last_page(n, max_items, client, catalog, created, browsable, verify):
+    """A list of exactly one full page is that one page, without a token (json-paginatedlist.md)."""
+    browsable.require_tracks_browse()
+    made = make_playlist(client, created, catalog, "browse-full-page", n)
+    size_req = "BROWSE-DEFAULT-25" if max_items is None else "BROWSE-MAXITEMS"
+    r = client.playlist_tracks_browse(made.id, max_items=max_items)
+    answered = [expect.ok(verify, req, r, "playlist_tracks_browse") for req in (size_req, "BROWSE-TOKEN-END")]
+    if not all(answered):
+        return
+    items = (r.body.get("Playlists") or {}).get("Items") or [{}]
+    page = (items[0] if isinstance(items[0], dict) else {}).get("Tracks") or {}
+    ids = [i.get("Id") for i in page.get("Items") or [] if isinstance(i, dict)]
+    # fewer would leave more to list, which only a page of exactly the size may do
+    verify.equal(size_req, len(ids), n, f"the one page of a playlist of {n} tracks holds all {n}")
+    verify.that(
+        "BROWSE-TOKEN-END",
+        not page.get("ContinuationToken"),
+        f"a playlist of exactly {n} tracks browsed with maxItems={max_items or 'absent'} "
+        "is one page without a ContinuationToken",
+        actual=page.get("ContinuationToken"),
+    )
+    verify.equal(
+        "BROWSE-TOKEN-END", sorted(ids), sorted(made.answered), "that page lists the playlist's tracks"
+    )
 
 
 @pytest.mark.requirement("BROWSE-PAGE")
@@ -215,7 +326,10 @@ def test_paging_with_continuation_tokens(source, max_items, client, catalog, cre
 def test_page_parameter_skips_pages(source, client, catalog, created, browsable, verify):
     listing = Listing(source, client, catalog, created, browsable, 12)
     size = 5
-    full = [i for ids, _ in listing.walk(verify, "BROWSE-PAGE", size) for i in ids]
+    walked = listing.walk(verify, "BROWSE-PAGE", size)
+    if walked is None:
+        return
+    full = [i for ids, _ in walked for i in ids]
     for number in (0, 1, 2):
         r = listing.fetch(max_items=size, page=number)
         expect.ok(verify, "BROWSE-PAGE", r, listing.op)
@@ -272,7 +386,37 @@ def test_incompatible_order_by(client, browsable, verify):
     )
 
 
-@pytest.mark.requirement("BROWSE-PL-TRACKS", "BROWSE-TRACKCOUNT", "ID-PLAYLIST-USABLE")
+def _track_counts(verify: Any, step: str, client: Any, made: Any, read: Any = None) -> None:
+    """Every TrackCount reported for ``made`` (each tracks-browse page's Playlists.Items[0], its item
+    in a playlists browse) is present (SHOULD BROWSE-TRACKCOUNT) and, where present, the number of
+    tracks its tracks browse lists (MUST BROWSE-TRACKCOUNT-LIVE)."""
+    read = read if read is not None else readback.playlist_read(client, made.id)
+    listed = len(read.tracks)
+    reported = [(f"tracks browse page {k + 1}", head) for k, head in enumerate(read.heads)]
+    item = readback.playlist(client, made.id, made.name)  # by Id, else by its Name (E15)
+    if item is not None:
+        reported.append(("playlists browse", item))
+    for where, head in reported:
+        count = head.get("TrackCount")
+        verify.that(
+            "BROWSE-TRACKCOUNT", count is not None, f"{step}: the {where} carries TrackCount", actual=head
+        )
+        if count is not None:
+            verify.equal(
+                "BROWSE-TRACKCOUNT-LIVE",
+                count,
+                listed,
+                f"{step}: TrackCount in the {where} is the number of tracks the tracks browse lists",
+            )
+
+
+@pytest.mark.requirement(
+    "BROWSE-PL-TRACKS",
+    "BROWSE-TRACKCOUNT",
+    "BROWSE-TRACKCOUNT-LIVE",
+    "ID-PLAYLIST-USABLE",
+    "ID-PLAYLIST-BROWSE",
+)
 def test_browse_a_playlists_tracks(client, catalog, created, browsable, verify):
     browsable.require_tracks_browse()
     made = make_playlist(client, created, catalog, "browse-tracks", 3)
@@ -283,25 +427,45 @@ def test_browse_a_playlists_tracks(client, catalog, created, browsable, verify):
     item = items[0] if items and isinstance(items[0], dict) else {}
     verify.that(
         "BROWSE-PL-TRACKS",
+        len(items) == 1 and isinstance(item.get("Tracks"), dict),
+        "Playlists.Items[0] is the playlist, with its Tracks",
+        actual=item or items,
+    )
+    # E15: a second accepted form of the Id may be listed; that it is the one sent is a SHOULD
+    verify.that(
+        "ID-PLAYLIST-BROWSE",
         str(item.get("Id", "")).upper() == made.id.upper(),
-        "Playlists.Items[0] is the playlist",
+        "Playlists.Items[0] carries the Id sent",
         expected=made.id,
         actual=item.get("Id"),
     )
     tracks = [t.get("Id") for t in (item.get("Tracks") or {}).get("Items") or []]
-    verify.equal("BROWSE-PL-TRACKS", sorted(tracks), sorted(made.entries), "its tracks in Tracks.Items")
-    verify.equal("BROWSE-TRACKCOUNT", item.get("TrackCount"), 3, "TrackCount in the tracks browse")
-    listed = client.collection_browse("playlists")
-    entry = next(
-        (
-            p
-            for p in ((listed.body or {}).get("Playlists") or {}).get("Items") or []
-            if str(p.get("Id", "")).upper() == made.id.upper()
-        ),
-        None,
+    verify.equal("BROWSE-PL-TRACKS", sorted(tracks), sorted(made.answered), "its tracks in Tracks.Items")
+    _track_counts(verify, "3 tracks", client, made)
+
+
+@pytest.mark.requirement("BROWSE-TRACKCOUNT-LIVE", "BROWSE-TRACKCOUNT")
+def test_track_count_follows_the_tracks(client, catalog, created, browsable, verify):
+    """TrackCount is "the number of tracks currently in the playlist" (json-playlist.md): after a
+    create, an update adding two (one of them invalid) and an update deleting one, every reported
+    TrackCount is the number of tracks the playlist's tracks browse lists."""
+    browsable.require_tracks_browse()
+    made = make_playlist(client, created, catalog, "trackcount", 3)
+    _track_counts(verify, "after a create with 3 tracks", client, made)
+    client.playlist_update(
+        {
+            "Id": made.id,
+            "TrackActions": [
+                {"Id": catalog.take(1)[0], "Action": "Add"},
+                {"Id": catalog.invalid(1)[0], "Action": "Add"},
+            ],
+        }
     )
-    if entry is not None:
-        verify.equal("BROWSE-TRACKCOUNT", entry.get("TrackCount"), 3, "TrackCount in the playlists browse")
+    read = readback.playlist_read(client, made.id)
+    _track_counts(verify, "after an update adding 2 tracks, 1 of them invalid", client, made, read)
+    assert read.track_ids, f"precondition: playlist {made.id} lists no track to delete"
+    client.playlist_update({"Id": made.id, "TrackActions": [{"Id": read.track_ids[0], "Action": "Delete"}]})
+    _track_counts(verify, "after an update deleting 1 track", client, made)
 
 
 @pytest.mark.requirement("BROWSE-PL-UNKNOWN", "PUPD-UNKNOWN-CODE")

@@ -5,7 +5,8 @@ second user tries to rename it and add to it, delete one of its tracks, delete i
 delete the collection track, and browses their own collection. Each attempt is refused (4xx with an
 Error body, or for a collection delete a per-item Error), the second user's browse shows none of the
 first user's data, and — read back as the first user — nothing of theirs changed. Advisory: the
-refusals look exactly like those for an ID that does not exist (E25).
+refusals look exactly like those for an ID that does not exist (E25). The second user's browse of
+an empty list may be 404 COLLECTION_NO_RESULT (E30): the read-back takes it as an empty list.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ CASES = {
 
 
 def _state(client: Any, owned: Owned, capabilities: Any) -> Any:
-    item = readback.playlist(client, owned.playlist.id)
+    item = readback.playlist(client, owned.playlist.id, owned.playlist.name)  # by Id, else Name (E15)
     tracks = (
         readback.playlist_track_ids(client, owned.playlist.id)
         if capabilities.playlist_tracks_browse

@@ -2,15 +2,22 @@
 
 Mixes of valid and invalid tracks in a create or update are in ``test_partial_failures.py``, batch
 sizes in ``test_batch_limits.py``, Move actions in ``test_reorder.py``.
+
+A playlist is found in a playlists browse by Id and, failing that, by the unique run-generated Name
+it should carry (E15: ``readback.playlist``); results of creates and updates are paired with their
+actions by InputId (E27), and a playlist's order is only ever compared with what its own tracks
+browse listed before, never with the order of a create's answer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
 import pytest
 
+from conformance import judging
 from conformance.contract import LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import make_playlist
@@ -25,6 +32,13 @@ def _units(text: str) -> int:
 def _summary(client: Any) -> list[tuple[str, Any]]:
     """The user's playlists as (Id, Name) pairs: what a refused request must leave as it was."""
     return sorted((k, v.get("Name")) for k, v in readback.playlists(client).items())
+
+
+def _others(listed: dict[str, dict[str, Any]], *skip: Any) -> list[tuple[str, Any, Any]]:
+    """(Id, Name, IsPublished) of the listed playlists, leaving out the items in ``skip``."""
+    return sorted(
+        (k, v.get("Name"), v.get("IsPublished")) for k, v in listed.items() if all(v is not x for x in skip)
+    )
 
 
 # --- create ----------------------------------------------------------------------------------------
@@ -127,9 +141,18 @@ def test_create_with_tracks(client, catalog, created, capabilities, verify):
 NAME_MAX = LIMITS.name_max
 
 
+def _one_character(created: Any) -> str:
+    """A one-character, non-ASCII (NFC) name of its own: a CJK ideograph drawn from a fresh run name,
+    so that two playlists of one run never share a name (E26)."""
+    digest = hashlib.sha256(created.name("name-min").encode()).digest()
+    return chr(0x4E00 + int.from_bytes(digest[:4], "big") % 0x5000)
+
+
 def _name(created: Any, kind: str) -> str | None:
     """A name of the kind under test, run-prefixed where the length leaves room (E09: UTF-16 units)."""
-    fixed = {"one-character": "\u00e9", "empty": "", "missing": None}
+    if kind == "one-character":
+        return _one_character(created)
+    fixed = {"empty": "", "missing": None}
     if kind in fixed:
         return fixed[kind]
     label, length, fill = {
@@ -142,7 +165,8 @@ def _name(created: Any, kind: str) -> str | None:
 
 
 ACCEPTED = {"one-character": "NAME-MIN", "256-bmp": "NAME-MAX", "128-astral": "NAME-ASTRAL"}
-# kind -> (requirement, SHOULD requirement of the code, code)
+# kind -> (requirement, SHOULD requirement of the code, code); an empty Name on update is
+# test_empty_name_on_update's (E10: it may be read as "no new name")
 REFUSED = {
     "empty": ("NAME-EMPTY", "NAME-MISSING-CODE", "COLLECTION_INVALID_PLAYLIST_INFO"),
     "257-bmp": ("NAME-OVER", "NAME-OVER-CODE", "INVALID_INPUT_PARAMETER"),
@@ -160,17 +184,19 @@ def test_name_accepted(kind, op, client, catalog, created, capabilities, verify)
     req = ACCEPTED[kind]
     name = _name(created, kind)
     assert name is not None and _units(name) == {"one-character": 1}.get(kind, NAME_MAX)
+    old_name = None
     if op == "playlist_create":
         r = client.playlist_create({"Name": name})
         pid = expect.playlist_result(r).get("Id")
     else:
-        pid = make_playlist(client, created, catalog, "name-update").id
+        made = make_playlist(client, created, catalog, "name-update")
+        pid, old_name = made.id, made.name
         r = client.playlist_update({"Id": pid, "Name": name})
     expect.ok(verify, req, r, op)
     verify.that(req, r.error is None, "no top-level Error", actual=r.error)
 
     readback.need_browse(verify, capabilities, "the stored name")
-    item = readback.playlist(client, pid) if isinstance(pid, str) else None
+    item = readback.playlist(client, pid, name, old_name) if isinstance(pid, str) else None
     verify.equal("NAME-STORED", (item or {}).get("Name"), name, "the name a playlists browse shows")
     if req == "NAME-MAX":
         verify.equal(req, (item or {}).get("Name"), name, "the 256-character name stored whole")
@@ -182,6 +208,8 @@ def _refused_cases() -> list[Any]:
         for op in ("playlist_create", "playlist_update"):
             if kind == "missing" and op == "playlist_update":
                 continue  # without Name an update leaves the name alone (PUPD-UNCHANGED)
+            if kind == "empty" and op == "playlist_update":
+                continue  # test_empty_name_on_update
             out.append(
                 pytest.param(kind, op, id=f"{op}-{kind}", marks=pytest.mark.requirement(req, code_req))
             )
@@ -207,6 +235,46 @@ def test_name_refused(kind, op, client, catalog, created, capabilities, verify):
         verify.that(
             req, name not in [n for _, n in after], "no playlist carries the refused name", actual=name
         )
+
+
+@pytest.mark.requirement("NAME-EMPTY-UPDATE", "NAME-EMPTY-REFUSED", "NAME-MISSING-CODE")
+def test_empty_name_on_update(client, catalog, created, capabilities, verify):
+    """E10: an empty Name on update never empties the name: refused (4xx, nothing changed) or, read
+    as "no new name", answered 200 with the name unchanged (MUST); refused with 400 (SHOULD)."""
+    made = make_playlist(client, created, catalog, "name-empty-update")
+    before = _summary(client) if capabilities.browse else None
+    r = client.playlist_update({"Id": made.id, "Name": ""})
+    refused = r.status in expect.CLIENT_ERRORS
+    verify.that(
+        "NAME-EMPTY-UPDATE",
+        refused or r.status == 200,
+        "an empty Name on update is refused (4xx) or read as no new name (200)",
+        expected="4xx, or 200 with the name unchanged",
+        actual=r.status,
+    )
+    if refused:
+        verify.schema("NAME-EMPTY-UPDATE", r, "ErrorResponse")
+    elif r.status == 200:
+        expect.body(verify, "NAME-EMPTY-UPDATE", r, "playlist_update")
+    verify.status("NAME-EMPTY-REFUSED", r, 400)
+    verify.schema("NAME-EMPTY-REFUSED", r, "ErrorResponse")
+    verify.error_code("NAME-MISSING-CODE", r, "COLLECTION_INVALID_PLAYLIST_INFO")
+
+    readback.need_browse(verify, capabilities, "that the name did not change")
+    listed = readback.playlists(client)
+    item = readback.find_playlist(listed, made.id, made.name)
+    verify.equal(
+        "NAME-EMPTY-UPDATE",
+        (item or {}).get("Name"),
+        made.name,
+        "the playlist keeps its name",
+    )
+    verify.equal(
+        "NAME-EMPTY-UPDATE",
+        sorted((k, v.get("Name")) for k, v in listed.items()),
+        before,
+        "the playlists (Id, Name) after the update with an empty Name",
+    )
 
 
 # --- update --------------------------------------------------------------------------------------------
@@ -244,7 +312,7 @@ def test_update_metadata_only(what, client, catalog, created, capabilities, veri
             verify.equal("PUPD-ECHO", result.get(member), action[member], f"{member} echoed")
 
     readback.need_browse(verify, capabilities, "the playlist's metadata")
-    item = readback.playlist(client, made.id) or {}
+    item = readback.playlist(client, made.id, action.get("Name"), made.name) or {}
     if "Name" in action:
         verify.equal("PUPD-METADATA", item.get("Name"), new_name, "the new name, read back")
     else:
@@ -265,26 +333,33 @@ def test_update_metadata_only(what, client, catalog, created, capabilities, veri
     "PUPD-ADD-END",
     "BATCH-ONE-RESULT",
     "BATCH-ORDER",
+    "BROWSE-PL-ORDER",
     "PUPD-BOTH",
 )
 @pytest.mark.parametrize("with_name", [False, True], ids=["tracks-only", "with-a-new-name"])
 def test_update_adds_and_deletes_tracks(with_name, client, catalog, created, capabilities, verify):
     first_ids = catalog.take(3)
+    old_name = created.name("update-tracks")
     made = client.playlist_create(
-        {
-            "Name": created.name("update-tracks"),
-            "TrackActions": [{"Id": i, "Action": "Add"} for i in first_ids],
-        }
+        {"Name": old_name, "TrackActions": [{"Id": i, "Action": "Add"} for i in first_ids]}
     )
     pid = expect.playlist_result(made).get("Id")
-    answered = [g.get("Id") for g in expect.results(made) or []]
-    assert made.status == 200 and isinstance(pid, str) and len(answered) == 3, (
+    # the Id each Add answered, matched to its action by InputId (E27), in action order
+    matched = judging.match_results(first_ids, expect.results(made)).by_entry
+    answered = [g.get("Id") if isinstance(g, dict) and not expect.item_error(g) else None for g in matched]
+    assert made.status == 200 and isinstance(pid, str) and all(isinstance(a, str) for a in answered), (
         f"precondition: create failed: {made!r}"
     )
+    # the playlist's order as its tracks browse lists it (without one: the answered Ids, a set)
     browsed = readback.playlist_track_ids(client, pid) if capabilities.playlist_tracks_browse else answered
-    # delete the 2nd track by the Id its Add answered, the 3rd by the Id browse shows; add two new ones
+    # two distinct tracks to delete: one by the Id tracks browse shows, the other by the Id its Add
+    # answered (chosen among the browsed ones, so that it names another track than the first)
+    by_browse = browsed[-1]
+    by_answer = next((a for a in answered if a != by_browse and a in browsed), None)
+    by_answer = by_answer or next(a for a in answered if a != by_browse)
+    deleted = {by_answer, by_browse}
     new_ids = catalog.take(2)
-    actions = [{"Id": answered[1], "Action": "Delete"}, {"Id": browsed[2], "Action": "Delete"}]
+    actions = [{"Id": by_answer, "Action": "Delete"}, {"Id": by_browse, "Action": "Delete"}]
     actions += [{"Id": i, "Action": "Add"} for i in new_ids]
     action: dict[str, Any] = {"Id": pid, "TrackActions": actions}
     new_name = created.name("update-tracks-renamed")
@@ -293,6 +368,7 @@ def test_update_adds_and_deletes_tracks(with_name, client, catalog, created, cap
     r = client.playlist_update(action)
     main = "PUPD-BOTH" if with_name else "PUPD-ADD"
     expect.ok(verify, main, r, "playlist_update")
+    # in action order: got[i] is the result matched to action i by InputId
     got = expect.one_result_per_input(verify, "BATCH-ONE-RESULT", r, [a["Id"] for a in actions])
     if len(got) == 4:
         verify.that(
@@ -313,35 +389,92 @@ def test_update_adds_and_deletes_tracks(with_name, client, catalog, created, cap
             "each Add result carries an Id and no Error",
             actual=got[2:],
         )
-    added = [g.get("Id") for g in got[2:]]
+    added = [g.get("Id") for g in got[2:]]  # in action order
 
     readback.need_tracks_browse(verify, capabilities)
     listed = readback.playlist_track_ids(client, pid)
     verify.that(
         "PUPD-DELETE",
-        answered[1] not in listed and browsed[1] not in listed,
+        by_answer not in listed,
         "the track deleted by its answered Id is gone",
+        expected=f"{by_answer} not listed",
         actual=listed,
     )
     verify.that(
         "PUPD-DELETE-BROWSED",
-        browsed[2] not in listed,
+        by_browse not in listed,
         "the track deleted by its browsed Id is gone",
+        expected=f"{by_browse} not listed",
         actual=listed,
     )
     verify.that("PUPD-ADD", all(a in listed for a in added), "the added tracks are listed", actual=listed)
+    kept = [b for b in browsed if b not in deleted]
     verify.equal(
-        "PUPD-ADD-END", listed, [browsed[0], *added], "added tracks at the end, in the order of the actions"
+        "BROWSE-PL-ORDER",
+        [x for x in listed if x in browsed],
+        kept,
+        "the tracks not deleted are still listed, in the order they stood",
+    )
+    verify.equal(
+        "PUPD-ADD-END", listed, [*kept, *added], "added tracks at the end, in the order of the actions"
     )
     if with_name:
         readback.need_browse(verify, capabilities, "the new name")
         verify.equal(
             "PUPD-BOTH",
-            (readback.playlist(client, pid) or {}).get("Name"),
+            (readback.playlist(client, pid, new_name, old_name) or {}).get("Name"),
             new_name,
             "the name changed in the same update",
         )
-        verify.equal("PUPD-BOTH", sorted(listed), sorted([browsed[0], *added]), "and the tracks too")
+        verify.equal("PUPD-BOTH", sorted(listed), sorted([*kept, *added]), "and the tracks too")
+
+
+def _published_reports(client: Any, capabilities: Any, pid: str, *names: str) -> list[tuple[str, Any]]:
+    """(where, IsPublished) for every place the service reports the playlist's IsPublished, when
+    reported: its item in a playlists browse, each tracks-browse page's Playlists.Items[0]."""
+    out: list[tuple[str, Any]] = []
+    if capabilities.browse:
+        item = readback.playlist(client, pid, *names)
+        if item is not None and item.get("IsPublished") is not None:
+            out.append(("the playlists browse", item["IsPublished"]))
+    if capabilities.playlist_tracks_browse:
+        read = readback.playlist_read(client, pid)
+        out += [
+            (f"tracks browse page {k + 1}", head["IsPublished"])
+            for k, head in enumerate(read.heads)
+            if head.get("IsPublished") is not None
+        ]
+    return out
+
+
+@pytest.mark.requirement("PUPD-PUBLISHED")
+@pytest.mark.parametrize("first", [True, False], ids=["published-then-not", "unpublished-then-published"])
+def test_is_published_sent_is_applied(first, client, catalog, created, capabilities, verify):
+    """E26: what IsPublished defaults to is silent, but an IsPublished that is sent is stated (003:
+    "control whether it's published"): every IsPublished reported afterwards is the value sent.
+    Where it is not reported (absent, null), nothing is judged."""
+    name = created.name("published")
+    r = client.playlist_create(
+        {"Name": name, "IsPublished": first, "TrackActions": [{"Id": catalog.take(1)[0], "Action": "Add"}]}
+    )
+    pid = expect.playlist_result(r).get("Id")
+    assert r.status == 200 and isinstance(pid, str), f"precondition: create failed: {r!r}"
+    for value, step, answer in ((first, "create", r), (not first, "update", None)):
+        if answer is None:
+            answer = client.playlist_update({"Id": pid, "IsPublished": value})
+            verify.status("PUPD-PUBLISHED", answer, 200)
+        reports = []
+        echoed = expect.playlist_result(answer).get("IsPublished")
+        if echoed is not None:
+            reports.append((f"the {step} result", echoed))
+        reports += _published_reports(client, capabilities, pid, name)
+        for where, reported in reports:
+            verify.equal(
+                "PUPD-PUBLISHED",
+                reported,
+                value,
+                f"after a {step} sending IsPublished={str(value).lower()}: IsPublished in {where}",
+            )
 
 
 @pytest.mark.requirement("PUPD-ACTIONS-LOWER")
@@ -373,12 +506,15 @@ def test_lower_case_action_names(client, catalog, created, capabilities, verify)
         pytest.param("playlist_delete", marks=pytest.mark.requirement("PDEL-UNKNOWN", "PUPD-UNKNOWN-CODE")),
     ],
 )
-def test_unknown_playlist_id(op, client, catalog, capabilities, verify):
+def test_unknown_playlist_id(op, client, catalog, created, capabilities, verify):
     req = "PUPD-UNKNOWN" if op == "playlist_update" else "PDEL-UNKNOWN"
     before = _summary(client) if capabilities.browse else None
     action: dict[str, Any] = {"Id": f"music.playlist.{uuid.uuid4()}"}
     if op == "playlist_update":
-        action |= {"Name": "renamed", "TrackActions": [{"Id": catalog.take(1)[0], "Action": "Add"}]}
+        action |= {
+            "Name": created.name("unknown-renamed"),
+            "TrackActions": [{"Id": catalog.take(1)[0], "Action": "Add"}],
+        }
     r = client.operation(op, body=action)
     expect.rejected(
         verify, req, r, op, code="COLLECTION_NO_RESULT", code_req="PUPD-UNKNOWN-CODE", code_status=404
@@ -413,8 +549,9 @@ def test_missing_playlist_id(op, client, catalog, created, capabilities, verify)
 def test_delete_playlist(client, catalog, created, capabilities, verify):
     keep = make_playlist(client, created, catalog, "delete-keep")
     gone = make_playlist(client, created, catalog, "delete-gone", 1)
+    renamed = created.name("delete-gone-renamed")
     # the Id a create returned, sent back as returned, names the playlist in update, tracks browse, delete
-    u = client.playlist_update({"Id": gone.id, "Name": created.name("delete-gone-renamed")})
+    u = client.playlist_update({"Id": gone.id, "Name": renamed})
     expect.ok(verify, "ID-PLAYLIST-USABLE", u, "playlist_update")
     if capabilities.playlist_tracks_browse:
         expect.ok(
@@ -439,12 +576,15 @@ def test_delete_playlist(client, catalog, created, capabilities, verify):
     listed = readback.playlists(client)
     verify.that(
         "PDEL-READBACK",
-        gone.id.upper() not in listed,
-        "the deleted playlist is no longer listed",
+        readback.find_playlist(listed, gone.id, renamed, gone.name) is None,
+        "the deleted playlist is no longer listed (by Id or Name)",
         actual=gone.id,
     )
     verify.that(
-        "PDEL-READBACK", keep.id.upper() in listed, "another playlist is still listed", actual=keep.id
+        "PDEL-READBACK",
+        readback.find_playlist(listed, keep.id, keep.name) is not None,
+        "another playlist is still listed",
+        actual=keep.id,
     )
     readback.need_tracks_browse(verify, capabilities)
     t = client.playlist_tracks_browse(gone.id)
@@ -452,26 +592,96 @@ def test_delete_playlist(client, catalog, created, capabilities, verify):
 
 
 @pytest.mark.requirement("PDEL-IGNORES")
-def test_delete_ignores_other_members(client, catalog, created, capabilities, verify):
-    keep = make_playlist(client, created, catalog, "ignores-keep")
-    gone = make_playlist(client, created, catalog, "ignores-gone")
+def test_delete_ignores_metadata(client, catalog, created, capabilities, verify):
+    """uri-delete-playlist.md: "all other metadata will be ignored": Name and IsPublished."""
+    keep = make_playlist(client, created, catalog, "ignores-keep", published=False)
+    gone = make_playlist(client, created, catalog, "ignores-gone", published=False)
     other_name = created.name("ignores-other-name")
-    before = [(k, n) for k, n in _summary(client) if k != gone.id.upper()] if capabilities.browse else None
-    r = client.playlist_delete(
-        {
-            "Id": gone.id,
-            "Name": other_name,
-            "IsPublished": True,
-            "TrackActions": [{"Id": catalog.take(1)[0], "Action": "Add"}],
-        }
-    )
+    before = None
+    if capabilities.browse:
+        listed = readback.playlists(client)
+        before = _others(listed, readback.find_playlist(listed, gone.id, gone.name))
+    r = client.playlist_delete({"Id": gone.id, "Name": other_name, "IsPublished": True})
     expect.ok(verify, "PDEL-IGNORES", r, "playlist_delete")
     readback.need_browse(verify, capabilities, "the playlists")
-    after = _summary(client)
-    verify.equal("PDEL-IGNORES", after, before, "the playlist is gone and every other one is as it was")
+    listed = readback.playlists(client)
     verify.that(
-        "PDEL-IGNORES", keep.id.upper() in dict(after), "the other playlist is still there", actual=keep.id
+        "PDEL-IGNORES",
+        readback.find_playlist(listed, gone.id, other_name, gone.name) is None,
+        "the playlist is deleted",
+        actual=gone.id,
     )
+    verify.equal(
+        "PDEL-IGNORES", _others(listed), before, "every other playlist is as it was (Id, Name, IsPublished)"
+    )
+    verify.that(
+        "PDEL-IGNORES",
+        readback.find_playlist(listed, keep.id, keep.name) is not None,
+        "the other playlist is still there",
+        actual=keep.id,
+    )
+
+
+@pytest.mark.requirement("PDEL-ACTIONS", "PDEL-ACTIONS-IGNORED")
+def test_delete_with_track_actions(client, catalog, created, capabilities, verify):
+    """E29: TrackActions are not metadata; a delete carrying an Add applies none of it: 200 and the
+    playlist deleted, or 4xx with an Error and the playlist unchanged (MUST); ignored, 200 (SHOULD)."""
+    keep = make_playlist(client, created, catalog, "actions-keep", 1, capabilities=capabilities)
+    gone = make_playlist(client, created, catalog, "actions-gone", 1, capabilities=capabilities)
+    tracks = capabilities.playlist_tracks_browse
+    before: dict[str, Any] = {}
+    if capabilities.browse:
+        listed = readback.playlists(client)
+        before["others"] = _others(listed, readback.find_playlist(listed, gone.id, gone.name))
+        before["collection"] = set(readback.collection_track_ids(client))
+    r = client.playlist_delete({"Id": gone.id, "TrackActions": [{"Id": catalog.take(1)[0], "Action": "Add"}]})
+    deleted, refused = r.status == 200, r.status in expect.CLIENT_ERRORS
+    verify.that(
+        "PDEL-ACTIONS",
+        deleted or refused,
+        "a delete carrying TrackActions deletes (200) or is refused (4xx)",
+        expected="200 or 4xx",
+        actual=r.status,
+    )
+    if refused:
+        verify.schema("PDEL-ACTIONS", r, "ErrorResponse")
+    elif deleted:
+        expect.body(verify, "PDEL-ACTIONS", r, "playlist_delete")
+    verify.status("PDEL-ACTIONS-IGNORED", r, 200)
+
+    readback.need_browse(verify, capabilities, "that no action was applied")
+    listed = readback.playlists(client)
+    still = readback.find_playlist(listed, gone.id, gone.name)
+    if deleted:
+        verify.that("PDEL-ACTIONS", still is None, "answered 200: the playlist is deleted", actual=still)
+    elif refused:
+        verify.that("PDEL-ACTIONS", still is not None, "refused: the playlist stays", actual=gone.id)
+    verify.that("PDEL-ACTIONS-IGNORED", still is None, "the playlist is deleted", actual=still)
+    verify.equal(
+        "PDEL-ACTIONS",
+        _others(listed, still),
+        before["others"],
+        "every other playlist is as it was (Id, Name, IsPublished), none added",
+    )
+    # the collection: no track the test did not add itself appeared (not a whole-collection
+    # comparison: what this run added elsewhere meanwhile is the run's, not the delete's)
+    appeared = set(readback.collection_track_ids(client)) - before["collection"] - set(created.tracks("user"))
+    verify.that("PDEL-ACTIONS", not appeared, "no track reached the collection", actual=sorted(appeared)[:5])
+    if not tracks:
+        return
+    verify.equal(
+        "PDEL-ACTIONS",
+        readback.playlist_track_ids(client, keep.id),
+        keep.entries,
+        "the other playlist's tracks are as they were",
+    )
+    if still is not None:
+        verify.equal(
+            "PDEL-ACTIONS",
+            readback.playlist_track_ids(client, gone.id),
+            gone.entries,
+            "the playlist that stays holds the tracks it had",
+        )
 
 
 @pytest.mark.requirement("ID-PLAYLIST-CASE")

@@ -3,14 +3,15 @@
 Exercises the parts of the harness that keep real accounts safe: ``created.name`` (the
 ``conformance-<runid>-`` prefix), the registry that learns the new Id from the create answer and
 removes the playlist at the end of the session, and read-back through browse when the target
-has it.
+has it. The new playlist is found in the browse by the Id the create returned or, when the browse
+lists it under another form of its Id (E15), by its unique run-generated Name.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conformance.cleanup import browse_all
+from conformance.suite.helpers import readback
 
 
 @pytest.mark.requirement("PCRE-METADATA", "PCRE-READBACK")
@@ -32,12 +33,18 @@ def test_create_named_playlist(client, created, capabilities, verify):
         return
     assert result["Id"] in created.playlists("user"), "the registry did not learn the created playlist"
     capabilities.require_browse()
-    items = browse_all(client, "playlists", "Playlists") or []
-    found = [p for p in items if isinstance(p, dict) and p.get("Id") == result["Id"]]
+    listed = readback.playlists(client)
+    found = readback.find_playlist(listed, result["Id"], name)
     verify.that(
         "PCRE-READBACK",
-        len(found) == 1 and found[0].get("Name") == name,
+        found is not None and found.get("Name") == name,
         "a playlists browse lists the new playlist with its Name",
         expected=name,
-        actual=found[0].get("Name") if found else "not listed",
+        actual=found.get("Name") if found else "not listed",
+    )
+    verify.equal(
+        "PCRE-READBACK",
+        [p.get("Name") for p in listed.values()].count(name),
+        1,
+        f"playlists named {name!r} listed",
     )

@@ -20,8 +20,13 @@ from conformance.suite.helpers.expect import playlist_result, results
 class MadePlaylist:
     id: str
     name: str
-    track_ids: list[str]  # catalog IDs added, in order
-    entries: list[str] = field(default_factory=list)  # playlist-track Ids, in playlist order
+    track_ids: list[str]  # catalog IDs added, in action order
+    # playlist-track Ids: in playlist order when read back through tracks browse, else ``answered``
+    entries: list[str] = field(default_factory=list)
+    # the playlist-track Id each Add answered, in action order (answered[i] is track_ids[i]'s,
+    # matched by InputId, E27): never a statement about the playlist's order
+    answered: list[str] = field(default_factory=list)
+    read_back: bool = False  # whether ``entries`` is the tracks browse's (playlist order)
 
 
 def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
@@ -64,8 +69,11 @@ def make_playlist(
 ) -> MadePlaylist:
     """Create a run-prefixed playlist holding ``n_tracks`` fresh catalog tracks.
 
-    ``entries`` are the playlist-track Ids: read back through tracks browse when ``capabilities``
-    says it is there (what a client really knows), else those the create answered.
+    ``answered`` are the playlist-track Ids the create answered, in action order: each result is
+    matched to its action by InputId (E27), never by its position in the answer. ``entries`` are
+    the playlist-track Ids in playlist order, read back through tracks browse when
+    ``capabilities`` says it is there (what a client really knows); without it they are
+    ``answered``, whose order says nothing about the playlist's (E24, E27).
     """
     name = created.name(label)
     track_ids = catalog.take(n_tracks) if n_tracks else []
@@ -76,17 +84,19 @@ def make_playlist(
         action["TrackActions"] = [{"Id": t, "Action": "Add"} for t in track_ids]
     r = client.playlist_create(action)
     pid = playlist_result(r).get("Id")
-    got = results(r) or []
-    entries = [x.get("Id") for x in got if isinstance(x, dict) and not x.get("Error")]
+    matched = judging.match_results(track_ids, results(r) or []).by_entry  # E27: by InputId
+    answered = [x.get("Id") if isinstance(x, dict) and not x.get("Error") else None for x in matched]
     assert r.status == 200 and isinstance(pid, str) and r.error is None, (
         f"precondition: creating playlist {name!r} failed: {r!r}"
     )
-    assert len(entries) == n_tracks and all(isinstance(e, str) for e in entries), (
+    assert all(isinstance(e, str) for e in answered), (
         f"precondition: adding {n_tracks} tracks while creating a playlist failed: {r!r}"
     )
-    made = MadePlaylist(pid, name, track_ids, entries)
+    entries = [e for e in answered if isinstance(e, str)]
+    made = MadePlaylist(pid, name, track_ids, list(entries), entries)
     if capabilities is not None and capabilities.playlist_tracks_browse and n_tracks:
         made.entries = readback.playlist_track_ids(client, pid)
+        made.read_back = True
         assert len(made.entries) == n_tracks, (
             f"precondition: playlist {pid} should hold {n_tracks} tracks; "
             f"tracks browse lists {len(made.entries)}"

@@ -6,7 +6,16 @@ on what happens to fit on the first page — and never assumes the collection ho
 run added: callers look for the IDs they know, or compare before/after.
 
 A read-back answer that is not HTTP 200 with a valid ContentResponse is a precondition that did not
-hold (:class:`ReadbackError`): the scenario stops there and the test fails with that reason.
+hold (:class:`ReadbackError`): the scenario stops there and the test fails with that reason. One
+exception (E30): a collection browse answered 404 ``COLLECTION_NO_RESULT`` ("No result in the
+user's collection", compared after E01) is read as an empty list, since a server may answer a type
+the user has nothing of that way; whether it should is BROWSE-EMPTY-200's, judged in
+``test_browse.py``. A playlist's tracks browse gets no such leniency: there that answer names an
+unknown playlist.
+
+A playlist is looked up in a playlists browse by Id first and, when that Id is not listed, by the
+unique run-generated Name it carries (E15: a server may list a playlist under another accepted form
+of its Id); :func:`playlist` takes the names to try.
 
 On a target without the browse endpoints the read-back half of a scenario is skipped with
 :func:`need_browse` / :func:`need_tracks_browse`, after its wire-level checks have been recorded.
@@ -14,11 +23,12 @@ On a target without the browse endpoints the read-back half of a scenario is ski
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from conformance import contract
+from conformance import contract, judging
 
 MAX_PAGES = 400  # 10,000 items at 25 a page: a bound against a list that never ends
 
@@ -54,6 +64,9 @@ def require_operation(capabilities: Any, operation: str) -> None:
         capabilities.require_tracks_browse()
 
 
+is_no_result = judging.is_no_result
+
+
 def _page(r: Any, what: str) -> dict[str, Any]:
     if r.status != 200 or not isinstance(r.body, dict):
         raise ReadbackError(f"read-back of {what} failed: HTTP {r.status} {r!r}")
@@ -65,12 +78,17 @@ def _page(r: Any, what: str) -> dict[str, Any]:
     return r.body
 
 
-def _follow(fetch: Any, extract: Any, what: str) -> list[dict[str, Any]]:
+def _follow(fetch: Any, extract: Any, what: str, *, empty_404: bool = False) -> list[dict[str, Any]]:
+    """Every item of a list, page after page; ``empty_404``: a first answer 404 COLLECTION_NO_RESULT
+    is the empty list (E30)."""
     items: list[dict[str, Any]] = []
     token: str | None = None
     seen: set[str] = set()
     for _ in range(MAX_PAGES):
-        paginated = extract(_page(fetch(token), what))
+        r = fetch(token)
+        if empty_404 and token is None and is_no_result(r):
+            return items
+        paginated = extract(_page(r, what))
         if paginated is None:
             return items
         items.extend(i for i in paginated.get("Items") or [] if isinstance(i, dict))
@@ -96,6 +114,7 @@ def collection_items(client: Any, kind: str = "tracks") -> list[dict[str, Any]]:
         lambda token: client.collection_browse(kind, continuation_token=token),
         lambda body: body.get(member),
         f"the collection's {kind}",
+        empty_404=True,
     )
 
 
@@ -109,30 +128,73 @@ def playlists(client: Any) -> dict[str, dict[str, Any]]:
     return {i["Id"].upper(): i for i in collection_items(client, "playlists") if isinstance(i.get("Id"), str)}
 
 
-def playlist(client: Any, playlist_id: str) -> dict[str, Any] | None:
-    """The playlists-browse item of ``playlist_id``, or None when it is not listed."""
-    return playlists(client).get(playlist_id.upper())
+def find_playlist(
+    listed: dict[str, dict[str, Any]], playlist_id: str, *names: str | None
+) -> dict[str, Any] | None:
+    """The item of ``playlist_id`` in ``listed`` (as :func:`playlists` returns it), or None.
+
+    By Id first; when that Id is not listed, by Name (E15): the first of ``names`` that exactly
+    one listed playlist carries. The names are the run-generated, unique ones the test sent (the
+    one the playlist should have now first, then the ones it had before), so the item found is
+    the test's own playlist whatever form of its Id the browse lists.
+    """
+    item = listed.get(playlist_id.upper())
+    if item is not None:
+        return item
+    for name in names:
+        if not name:
+            continue
+        named = [i for i in listed.values() if i.get("Name") == name]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
+def playlist(client: Any, playlist_id: str, *names: str | None) -> dict[str, Any] | None:
+    """The playlists-browse item of ``playlist_id`` (by Id, else by one of ``names``), or None."""
+    return find_playlist(playlists(client), playlist_id, *names)
 
 
 def playlist_names(client: Any) -> list[str | None]:
     return [i.get("Name") for i in collection_items(client, "playlists")]
 
 
-def playlist_tracks(client: Any, playlist_id: str) -> list[dict[str, Any]]:
-    """Every track of a playlist, in playlist order (tracks browse, followed across pages)."""
+@dataclass
+class PlaylistRead:
+    """A playlist's tracks browse read whole: its tracks, and ``Playlists.Items[0]`` of each page
+    (without Tracks), where TrackCount and IsPublished are reported."""
+
+    tracks: list[dict[str, Any]] = field(default_factory=list)
+    heads: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def track_ids(self) -> list[str]:
+        return [t["Id"] for t in self.tracks if isinstance(t.get("Id"), str)]
+
+
+def playlist_read(client: Any, playlist_id: str) -> PlaylistRead:
+    """The tracks browse of a playlist, followed across pages (tracks in playlist order)."""
+    read = PlaylistRead()
 
     def tracks_of(body: dict[str, Any]) -> dict[str, Any] | None:
         items = (body.get("Playlists") or {}).get("Items") or []
         if not items or not isinstance(items[0], dict):
             raise ReadbackError(f"read-back of playlist {playlist_id}: no Playlists.Items[0] in the answer")
+        read.heads.append({k: v for k, v in items[0].items() if k != "Tracks"})
         return items[0].get("Tracks") or {"Items": []}
 
-    return _follow(
+    read.tracks = _follow(
         lambda token: client.playlist_tracks_browse(playlist_id, continuation_token=token),
         tracks_of,
         f"the tracks of playlist {playlist_id}",
     )
+    return read
+
+
+def playlist_tracks(client: Any, playlist_id: str) -> list[dict[str, Any]]:
+    """Every track of a playlist, in playlist order (tracks browse, followed across pages)."""
+    return playlist_read(client, playlist_id).tracks
 
 
 def playlist_track_ids(client: Any, playlist_id: str) -> list[str]:
-    return [t["Id"] for t in playlist_tracks(client, playlist_id) if isinstance(t.get("Id"), str)]
+    return playlist_read(client, playlist_id).track_ids

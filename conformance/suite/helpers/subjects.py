@@ -3,8 +3,9 @@
 Scenarios that run "the same check on every operation" (credentials, formats, XML) need, per
 operation, a request that a target must accept for the test user, and a way to read back whether
 it took effect. :class:`Subject` is that, in one place: ``body()`` builds a fresh valid body (a new
-collection track or playlist when the request would consume one), ``send()`` sends it with any
-client options (format, credential override), ``state()`` reads back what it could change.
+collection track or playlist when the request would consume one, and a new run-generated Name for
+every create or update body: no two playlists of one name in a run, E26), ``send()`` sends it with
+any client options (format, credential override), ``state()`` reads back what it could change.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Subject:
         self.caps = capabilities
         self.label, self.invalid_item, self.published = label, invalid_item, published
         self.playlist: MadePlaylist | None = None
-        self.name = created.name(label)
+        self.name = created.name(label)  # the Name of the latest create or update body
+        self.names: list[str] = []  # every Name a body carried, oldest first
         if op in ("playlist_update", "playlist_tracks_browse"):
             self.playlist = make_playlist(client, created, catalog, label, 1, capabilities=capabilities)
 
@@ -57,6 +59,11 @@ class Subject:
         if self.op == "collection_delete":
             return {"TrackIds": add_tracks(self.client, self.catalog, 1) + extra}
         actions = [{"Id": i, "Action": "Add"} for i in self.catalog.take(1) + extra]
+        if self.op in ("playlist_create", "playlist_update"):
+            # E26: a fresh name per body, so that two bodies (a JSON and an XML twin, two
+            # namespaces) never create or rename two playlists to one name
+            self.name = self.created.name(self.label)
+            self.names.append(self.name)
         if self.op == "playlist_create":
             return {"Name": self.name, "IsPublished": self.published, "TrackActions": actions}
         if self.op == "playlist_update":
@@ -88,7 +95,9 @@ class Subject:
             return sorted((k, v.get("Name")) for k, v in readback.playlists(self.client).items())
         if self.playlist is None:
             return None
-        item = readback.playlist(self.client, self.playlist.id) or {}
+        # by Id, else by a Name it may carry: the latest sent first, then its own (E15)
+        names = [*reversed(self.names), self.playlist.name]
+        item = readback.playlist(self.client, self.playlist.id, *names) or {}
         tracks = (
             readback.playlist_track_ids(self.client, self.playlist.id)
             if self.caps.playlist_tracks_browse
