@@ -1,7 +1,8 @@
 """Which format an answer comes in (common-parameters.md, 000's XML example; E11).
 
 JSON without Accept or contentType; XML for ``Accept: application/xml`` and for ``contentType=xml``;
-JSON for ``Accept: application/json`` and ``contentType=json`` whatever the body's format; and,
+JSON for ``Accept: application/json`` and ``contentType=json`` whatever the body's format (an XML
+body written in the dialect the target answers XML in, ``xmlread.request_dialect``, E22); and,
 advisory, XML for an XML body without Accept, a Content-Type naming the format, no null members,
 and errors in the format that was asked for.
 
@@ -80,13 +81,19 @@ def _nulls(value: Any, path: str = "") -> list[str]:
 def test_answer_format(op, way, client, catalog, created, capabilities, profile, verify):
     req, body_fmt, opts, wanted = WAYS[way]
     subject = Subject(op, client, catalog, created, capabilities, label=f"format-{way}")
-    r = subject.send(fmt=body_fmt, **opts)
+    if body_fmt == "xml":  # E22: XML written in the dialect the target answers XML in
+        dialect = xmlread.request_dialect(client, profile, catalog)
+        body = subject.body()
+        r = subject.send(body, **xmlread.xml_body(op, body, dialect), **opts)
+    else:
+        r = subject.send(fmt=body_fmt, **opts)
     verify.equal(req, r.format, wanted, "the answer's format")
     verify.status(req, r, 200)
     if wanted == "json":
         expect.body(verify, req, r, op)
     elif op not in BROWSES:
         answer = xmlread.read(r, profile)
+        xmlread.remember(client, profile, answer)
         verify.that(req, answer.problem is None, "the answer is DataContract XML", actual=answer.problem)
         if answer.body is not None:
             verify.schema(req, answer.body, expect.schema_for(op, r.status))

@@ -3,10 +3,12 @@
 For each batch operation (collection add and delete, playlist create, playlist update with Add and
 with Delete actions) and each arrangement of valid (V) and invalid (I) entries — none invalid, all
 invalid, one invalid first, last or in the middle, and invalid in the majority — the answer is
-HTTP 200 with one result per entry in request order, a per-item COLLECTION_INVALID_ID on each failed
-entry, a top-level COLLECTION_SOME_OPERATIONS_FAILED exactly when something failed (E12), InputId
-echoed (E13), an Id exactly on successful adds; and read back, the valid entries took effect and the
-invalid ones did not.
+HTTP 200 with one result per entry (matched by InputId, E27; in request order is BATCH-ORDER's, a
+SHOULD), a per-item COLLECTION_INVALID_ID on each failed entry, a top-level
+COLLECTION_SOME_OPERATIONS_FAILED exactly when something failed (E12), InputId echoed (E13), an Id
+exactly on successful adds; and read back, the valid entries took effect and the invalid ones did
+not. A batch whose every entry fails may also be refused 4xx (E12, the 200 is a SHOULD), and whether
+a create whose every Add fails still creates the playlist is not judged.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ POSITIONS: dict[str, str] = {
 }
 
 
+def _untested(case: str, pattern: str) -> bool:
+    """E12: a create whose every Add fails is silent (is the playlist created?): PCRE-PARTIAL, about
+    a create whose actions *partly* fail, is not judged on it; PARTIAL-ALL-FAIL's rules still are."""
+    return case == "playlist_create" and "V" not in pattern
+
+
 def _requirements(case: str, pattern: str) -> list[str]:
     _op, item_req, partial_req, full_req = OPS[case]
     reqs = ["BATCH-ONE-RESULT", "BATCH-ORDER", "ID-INPUTID-EXACT"]
@@ -51,7 +59,8 @@ def _requirements(case: str, pattern: str) -> list[str]:
     if case == "collection_delete":
         reqs.append("CDEL-NO-ID")
     if "I" in pattern:
-        reqs += [item_req, partial_req, "PARTIAL-ITEM-ERROR"] + (["ADD-FAILED-NOID"] if case in ADDS else [])
+        judged = [] if _untested(case, pattern) else [item_req, partial_req]
+        reqs += [*judged, "PARTIAL-ITEM-ERROR"] + (["ADD-FAILED-NOID"] if case in ADDS else [])
     else:
         reqs += [full_req, "PARTIAL-NO-ERROR"]
     if "V" not in pattern:
@@ -140,6 +149,9 @@ def test_mixed_valid_and_invalid_entries(case, pattern, client, catalog, created
             return  # rejected as a whole (allowed, E12): no per-item results to judge
     elif failed_n:
         verify.status("PARTIAL-200", r, 200)
+        # ADD-INVALID-ID, CDEL-RANDOM, PUPD-INVALID-ITEM: the failed entry fails on its own, inside
+        # an HTTP 200 answer, when another entry succeeds (an all-failed batch is E12's)
+        verify.status(item_req, r, 200)
         expect.body(verify, "PARTIAL-200", r, op)
         verify.error_code("PARTIAL-TOP-ERROR", r, SOME_FAILED)
     else:
@@ -164,9 +176,11 @@ def test_mixed_valid_and_invalid_entries(case, pattern, client, catalog, created
             "no valid entry's result carries an Error",
             actual=[expect.item_error(g) for g in ok_items],
         )
+    untested = _untested(case, pattern)
     for g in bad_items:
         err = expect.item_error(g)
-        verify.that(item_req, err is not None, "a failed entry's result carries an Error", actual=g)
+        if not untested:
+            verify.that(item_req, err is not None, "a failed entry's result carries an Error", actual=g)
         verify.that(
             "PARTIAL-ITEM-ERROR",
             err is not None and bool(err.get("ErrorCode")) and bool(err.get("Description")),
@@ -207,6 +221,8 @@ def test_mixed_valid_and_invalid_entries(case, pattern, client, catalog, created
         )
 
     # --- the effect ----------------------------------------------------------------------------
+    if untested:
+        return  # E12: whether an all-failed create creates the playlist is not stated
     effect_req = partial_req if failed_n else full_req
     valid_entries = [e for c, e in zip(pattern, entries, strict=True) if c == "V"]
     if op == "collection_add":
@@ -261,7 +277,11 @@ LOWER_CASES = ["collection_add", "collection_delete", "playlist_create", "playli
 @pytest.mark.requirement("ID-INPUTID-CASE", "ID-INPUTID-UPPER")
 @pytest.mark.parametrize("case", LOWER_CASES)
 def test_input_id_of_a_lower_case_guid(case, client, catalog, created, capabilities, verify):
-    """E13: a GUID-form ID sent in lower case is echoed equal ignoring case (MUST), upper-cased (SHOULD)."""
+    """E13: a GUID-form ID sent in lower case is echoed equal ignoring case (MUST), upper-cased (SHOULD).
+
+    The delete case sends one invalid ID only: a batch whose every entry fails, which E12 lets a
+    server refuse with a 4xx (the per-item results in the body, or none). Its InputIds are judged
+    whenever the answer carries results; the status is not ID-INPUTID-CASE's."""
     sc = Scenario(case, client, catalog, created, capabilities)
     entries = [i.lower() for i in catalog.invalid(1)]
     if case != "collection_delete":
@@ -271,9 +291,13 @@ def test_input_id_of_a_lower_case_guid(case, client, catalog, created, capabilit
     else:
         sc.entries("")
     r = sc.send(entries)
-    verify.status("ID-INPUTID-CASE", r, 200)
+    got = expect.results(r)
+    if r.status in expect.CLIENT_ERRORS and got is None:
+        pytest.skip(
+            f"HTTP {r.status} without per-item results (a batch refused whole, E12): no InputId to judge"
+        )
+    verify.status("ID-INPUTID-CASE", r, (200, *expect.CLIENT_ERRORS))
     expect.body(verify, "ID-INPUTID-CASE", r, sc.op)
-    got = expect.results(r) or []
     matching = judging.match_results(entries, got)  # as IDs, so ignoring the GUID's case (E13)
     echoed = [g.get("InputId") if isinstance(g, dict) else None for g in matching.by_entry]
     verify.that(
@@ -281,7 +305,7 @@ def test_input_id_of_a_lower_case_guid(case, client, catalog, created, capabilit
         matching.complete,
         "InputId equals the lower-case input ignoring case",
         entries,
-        [g.get("InputId") if isinstance(g, dict) else g for g in got],
+        [g.get("InputId") if isinstance(g, dict) else g for g in got or []],
     )
     verify.equal(
         "ID-INPUTID-UPPER", echoed, [expect.canonical(i) for i in entries], "InputId in canonical upper case"

@@ -1,7 +1,7 @@
 """Smoke: 000's "Add tracks to collection" example, end to end through the harness.
 
 One randomly generated ID (lower case, as 000 writes it) and one valid catalog ID in one add:
-HTTP 200, a top-level COLLECTION_SOME_OPERATIONS_FAILED, one result per entry in request order,
+HTTP 200, a top-level COLLECTION_SOME_OPERATIONS_FAILED, one result per entry (found by InputId, E27),
 the invalid one failing on its own with COLLECTION_INVALID_ID and its InputId echoed (E13), the
 valid one carrying the collection Id the service generated. It exists to prove the pipeline
 (client, marker, verify, records, report) on a real exchange; the thorough variants of these
@@ -11,6 +11,8 @@ rules live in test_partial_failures.py.
 from __future__ import annotations
 
 import pytest
+
+from conformance import judging
 
 
 @pytest.mark.requirement(
@@ -33,9 +35,18 @@ def test_documented_add_example(client, catalog, verify):
     results = (r.body or {}).get("TrackActionResults")
     results = results if isinstance(results, list) else []
     verify.equal("BATCH-ONE-RESULT", len(results), 2, "number of TrackActionResults")
-    if len(results) != 2:
+    # E27: each result is found by its InputId (as an ID: ignoring the GUID's case, E13), never by
+    # its position in the answer.
+    bad, good = judging.match_results([invalid, valid], results).by_entry
+    verify.that(
+        "BATCH-ONE-RESULT",
+        bad is not None and good is not None,
+        "one result carries each ID sent as its InputId",
+        expected=[invalid, valid],
+        actual=[x.get("InputId") if isinstance(x, dict) else x for x in results],
+    )
+    if bad is None or good is None:
         return
-    bad, good = results
     verify.that(
         "ID-INPUTID-CASE",
         str(bad.get("InputId", "")).upper() == invalid.upper(),
@@ -59,7 +70,7 @@ def test_documented_add_example(client, catalog, verify):
         expected="both present",
         actual=error,
     )
-    verify.equal("BATCH-ONE-RESULT", good.get("InputId"), valid, "InputId of the second result")
+    verify.equal("BATCH-ONE-RESULT", good.get("InputId"), valid, "InputId of the valid entry's result")
     verify.that(
         "ADD-RESULT-ID",
         isinstance(good.get("Id"), str) and bool(good.get("Id")),
