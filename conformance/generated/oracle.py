@@ -573,7 +573,9 @@ def _per_item(
         v = verb.lower()
         exp.inputs.append(tid)
         exp.verbs.append("add" if v == "add" else "delete")
-        if v == "add":
+        if v == "add" and playlist is not None and pool.is_catalog(tid):
+            outcome = "?"  # E31: the track may be in the playlist already, and a repeat may fail
+        elif v == "add":
             outcome = "ok" if pool.is_catalog(tid) else "fail" if pool.is_minted(tid) else "?"
         elif playlist is not None and pool.is_entry_of(playlist, tid) and tid not in seen:
             outcome = "ok"

@@ -43,13 +43,17 @@ def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
     while True:
         ids = catalog.take(n - len(cids))
         r = client.collection_add(ids)
-        matched = judging.match_results(ids, results(r)).by_entry  # E27: by InputId
-        fresh = [x.get("Id") if isinstance(x, dict) and not x.get("Error") else None for x in matched]
-        assert r.status == 200 and all(isinstance(c, str) for c in fresh), (
-            f"precondition: adding {len(ids)} catalog tracks to the collection failed: {r!r}"
-        )
+        matching = judging.match_results(ids, results(r))  # E27: by InputId
+        fresh = [
+            x.get("Id") if isinstance(x, dict) and not x.get("Error") else None for x in matching.by_entry
+        ]
+        # E17: re-adding a track the collection holds (the catalog wraps in a long run) may fail per
+        # item, and E12 lets a batch whose every item fails be a 4xx: such IDs are retired too.
+        assert matching.complete and all(
+            isinstance(c, str) or judging.failed(x) for c, x in zip(fresh, matching.by_entry, strict=True)
+        ), f"precondition: adding {len(ids)} catalog tracks to the collection failed: {r!r}"
         for track_id, cid in zip(ids, fresh, strict=True):
-            if registry is not None and registry.preexisting(cid):
+            if cid is None or (registry is not None and registry.preexisting(cid)):
                 catalog.retire(track_id)
             else:
                 cids.append(cid)
