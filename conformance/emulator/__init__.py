@@ -5,7 +5,9 @@ It is the suite's embedded target (``start_in_thread``), the proof that the suit
 alarms, and a sandbox for client developers (``groove-conformance serve``). Where the documents
 disagree it does what ``conformance/requirements.yaml`` enforces; where they are silent it makes
 the choice written in ``conformance/emulator/README.md`` ("Choices on silences"). ``--fault NAME``
-turns on one named deviation (``faults.FAULTS``) so that the project can prove the suite catches it.
+turns on one named deviation (``faults.FAULTS``) so that the project can prove the suite catches it;
+``--variant NAME`` (any number) turns on another legitimate reading (``variants.VARIANTS``), which
+the suite must pass.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from conformance.emulator.catalog import builtin_catalog
 from conformance.emulator.config import EmulatorConfig
 from conformance.emulator.faults import FAULTS, Fault
 from conformance.emulator.server import RunningEmulator, start_in_thread
+from conformance.emulator.variants import VARIANTS, Variant, VariantSet
 
 
 def create_app(config: EmulatorConfig):
@@ -27,6 +30,9 @@ __all__ = [
     "FAULTS",
     "Fault",
     "RunningEmulator",
+    "VARIANTS",
+    "Variant",
+    "VariantSet",
     "builtin_catalog",
     "create_app",
     "start_in_thread",

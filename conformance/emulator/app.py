@@ -12,6 +12,9 @@ before any look at the body):
 6. encode the answer (or the Error) in the chosen format; in XML the root is the operation's
    response type even for an error.
 
+The variant ``body-before-auth`` swaps steps 2 and 3-4 (``Emulator.admit``); the other variants
+(``variants.py``) each change one step where that step is written.
+
 Any ``ApiError`` on the way becomes the table's status with an Error body and changes nothing. A
 last-resort handler turns anything else into a clean 500 INTERNAL_SERVER_ERROR body and counts it
 in ``app.state.internal_errors`` (the tests assert that bad input never gets there).
@@ -23,9 +26,9 @@ import contextlib
 import logging
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -38,15 +41,17 @@ from conformance.emulator import wire
 from conformance.emulator.browse import Browser, Tokens
 from conformance.emulator.catalog import Catalog, builtin_catalog
 from conformance.emulator.config import EmulatorConfig
-from conformance.emulator.errors import MSG_NO_USER_AUTH, ApiError, error_object
+from conformance.emulator.errors import MSG_NO_USER_AUTH, ApiError, ErrorWriter
 from conformance.emulator.faults import FaultSwitch
 from conformance.emulator.operations import Operations
 from conformance.emulator.payloads import parse_playlist_action, parse_track_action_request
 from conformance.emulator.store import Store, remove_database_files
+from conformance.emulator.variants import VariantSet
 from conformance.profiles import GROOVE_2016, XBOX_2013, get_profile, split_xbox_user_token
 
 NAMESPACE = "music"
 log = logging.getLogger("conformance.emulator")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,13 @@ class Emulator:
         self.config = config
         self.profile = get_profile(config.profile)
         self.faults = FaultSwitch(config.fault)
+        self.variants = VariantSet(config.variants, self.profile.name)
+        self.errors = ErrorWriter(self.variants)
+        # The dialect of XML answers and requests: the profile's own (E22), or under the variant
+        # xml-2013-namespace (groove-2016 only) the 2013 namespace with d2p1:string TrackIds items.
+        self.xml_profile = XBOX_2013 if self.variants.on("xml-2013-namespace") else self.profile
         self.catalog = Catalog(config.catalog if config.catalog is not None else builtin_catalog())
-        self.operations = Operations(self.catalog, self.faults)
+        self.operations = Operations(self.catalog, self.faults, self.variants, self.errors)
         # user token as it travels in the header -> user name
         self.tokens: dict[str, str] = {}
         for name, token in config.users.items():
@@ -104,7 +114,7 @@ class Emulator:
             self._temp_dir = tempfile.mkdtemp(prefix="groove-emulator-")
             path = os.path.join(self._temp_dir, "emulator.sqlite3")
         self.store = Store(path)
-        self.browser = Browser(self.catalog, self.faults, Tokens(self.store.secret))
+        self.browser = Browser(self.catalog, self.faults, self.variants, Tokens(self.store.secret))
 
     def close(self) -> None:
         if self.store is not None:
@@ -124,7 +134,10 @@ class Emulator:
             return self.first_user
         if len(headers) != 1:
             message = MSG_NO_USER_AUTH if not headers else "Exactly one Authorization header is allowed"
-            raise ApiError("INVALID_AUTHORIZATION_HEADER", message)
+            code = "INVALID_AUTHORIZATION_HEADER"
+            if headers and self.variants.on("two-auth-headers-400"):
+                code = "INVALID_INPUT_PARAMETER"
+            raise ApiError(code, message)
         credential = self.profile.parse_authorization(headers[0])
         user = self.tokens.get(credential.token) if credential else None
         if credential and credential.userhash is not None and not credential.userhash.isdigit():
@@ -145,15 +158,33 @@ class Emulator:
         if namespace != NAMESPACE:
             raise ApiError("INVALID_INPUT_PARAMETER", f"Unsupported namespace; use {NAMESPACE!r}")
 
+    async def admit(self, request: Request, validate: Callable[[], Awaitable[T]]) -> tuple[str, T]:
+        """Authenticate the request and ``validate`` it (path, query, body): authentication first
+        (E19), or under the variant body-before-auth validation first. (user, what validate gave)."""
+        if self.variants.on("body-before-auth"):
+            checked = await validate()
+            return self.authenticate(request), checked
+        user = self.authenticate(request)
+        return user, await validate()
+
+    def negotiate(self, request: Request) -> tuple[str, ApiError | None]:
+        return wire.negotiate(
+            request,
+            xml_ignored=self.faults.on("xml-accept-ignored"),
+            follow_request=not self.variants.on("xml-request-answers-json"),
+        )
+
     def error_body(self, err: ApiError) -> dict[str, Any]:
         if self.faults.on("error-envelope-bare"):
-            return error_object(err.code, err.message)
-        return err.body()
+            return self.errors.error(err.code, err.message)
+        return self.errors.body(err)
 
     def respond(self, status: int, body: dict[str, Any], type_name: str, fmt: str) -> Response:
         if self.faults.on("error-envelope-bare") and "ErrorCode" in body:
             type_name = "Error"  # the bare Error object is the root, in XML too
-        profile = self.profile
+        if status >= 400 and self.variants.on("errors-in-json"):
+            fmt = "json"
+        profile = self.xml_profile
         if fmt == "xml" and self.faults.on("xml-wrong-namespace"):
             profile = XBOX_2013 if profile.name == GROOVE_2016.name else GROOVE_2016
         data, media = wire.encode(fmt, type_name, body, profile)
@@ -182,17 +213,16 @@ class Emulator:
         return wrapper
 
     async def post(self, request: Request, op: PostOperation) -> Response:
-        fmt, fmt_error = wire.negotiate(request, xml_ignored=self.faults.on("xml-accept-ignored"))
-        try:
-            payload = None
-            if self.faults.on("auth-after-validation"):
-                payload = await self._payload(request, op)
-            user = self.authenticate(request)
+        fmt, fmt_error = self.negotiate(request)
+
+        async def validate() -> Any:
             if fmt_error:
                 raise fmt_error
             self.check_namespace(request.path_params["namespace"])
-            if payload is None:
-                payload = await self._payload(request, op)
+            return await self._payload(request, op)
+
+        try:
+            user, payload = await self.admit(request, validate)
             assert self.store is not None
             handler = getattr(self.operations, op.method)
             status, body = await run_in_threadpool(self.store.run, handler, user, payload)
@@ -202,7 +232,7 @@ class Emulator:
 
     async def _payload(self, request: Request, op: PostOperation) -> Any:
         body = await wire.read_body(request)
-        return op.parse(wire.decode_body(request, body, op.request_type, self.profile))
+        return op.parse(wire.decode_body(request, body, op.request_type, self.xml_profile), self.variants)
 
     def _query(self, request: Request) -> dict[str, str]:
         """Single-valued query parameters; a repeated paging parameter is a 400."""
@@ -216,13 +246,19 @@ class Emulator:
         return params
 
     async def browse(self, request: Request) -> Response:
-        fmt, fmt_error = wire.negotiate(request, xml_ignored=self.faults.on("xml-accept-ignored"))
-        try:
-            user = self.authenticate(request)
+        fmt, fmt_error = self.negotiate(request)
+
+        async def validate() -> dict[str, str]:
             if fmt_error:
                 raise fmt_error
             self.check_namespace(request.path_params["namespace"])
             params = self._query(request)
+            assert self.browser is not None
+            self.browser.check_query(params, request.path_params["type"])
+            return params
+
+        try:
+            user, params = await self.admit(request, validate)
             assert self.store is not None and self.browser is not None
             status, body = await run_in_threadpool(
                 self.store.run, self.browser.collection, user, request.path_params["type"], params
@@ -232,12 +268,18 @@ class Emulator:
         return self.respond(status, body, BROWSE_RESPONSE, fmt)
 
     async def playlist_tracks(self, request: Request) -> Response:
-        fmt, fmt_error = wire.negotiate(request, xml_ignored=self.faults.on("xml-accept-ignored"))
-        try:
-            user = self.authenticate(request)
+        fmt, fmt_error = self.negotiate(request)
+
+        async def validate() -> dict[str, str]:
             if fmt_error:
                 raise fmt_error
             params = self._query(request)
+            assert self.browser is not None
+            self.browser.check_query(params, None)
+            return params
+
+        try:
+            user, params = await self.admit(request, validate)
             assert self.store is not None
 
             def run(conn: Any) -> tuple[int, dict[str, Any]]:
@@ -262,7 +304,7 @@ class Emulator:
     async def internal_error(self, request: Request, exc: Exception) -> Response:
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         request.app.state.internal_errors += 1
-        body = {"Error": error_object("INTERNAL_SERVER_ERROR")}
+        body = {"Error": self.errors.error("INTERNAL_SERVER_ERROR")}
         return Response(
             wire.encode("json", "ErrorResponse", body, self.profile)[0],
             status_code=500,

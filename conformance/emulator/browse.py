@@ -10,7 +10,9 @@ erratum E18):
   (other optional parameters removed, though a ``maxItems`` next to it is tolerated) yields the next
   items. The token is opaque: an HMAC-signed record of (user, list, offset, page size, order) under
   a secret kept in the database, so a token survives a restart but is bound to its user and list:
-  a forged, altered, foreign or other-list token is 400 CONTINUATION_TOKEN_INVALID_ERROR.
+  a forged, altered, foreign or other-list token is 400 CONTINUATION_TOKEN_INVALID_ERROR. Without
+  ``maxItems`` the continued pages keep the first page's size (variant
+  ``continued-page-default-size``: the default 25).
 * ``orderBy``: the values the browse page shows (ArtistName for artists, AlbumTitle for albums,
   TrackTitle for tracks); any other value for a type, or any value for playlists and playlist
   tracks (whose order is their own), is 400 INCOMPATIBLE_INPUT_PARAMETERS ("Invalid ordering for
@@ -36,6 +38,7 @@ from conformance.emulator.catalog import Catalog
 from conformance.emulator.errors import ApiError
 from conformance.emulator.faults import FaultSwitch
 from conformance.emulator.limits import BROWSE_MAX_ITEMS
+from conformance.emulator.variants import VariantSet
 
 BROWSE_TYPES = ("albums", "artists", "playlists", "playlistsforyou", "tracks")
 # type -> (response member, allowed orderBy values)
@@ -55,6 +58,16 @@ class Page:
     offset: int
     size: int
     order: str | None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What the query parameters alone say (checked without knowing the user)."""
+
+    size: int | None  # maxItems, when given
+    token: str | None
+    order: str | None
+    number: int  # page
 
 
 class Tokens:
@@ -97,18 +110,45 @@ def _int_param(raw: str, name: str) -> int:
     return value
 
 
+def _list(kind: str) -> tuple[str, frozenset[str]]:
+    """(response member, allowed orderBy values) of a browse type; 400 for an unknown one."""
+    if kind not in _LISTS:
+        raise ApiError(
+            "INVALID_INPUT_PARAMETER",
+            f"Unsupported browse type; expected one of {', '.join(BROWSE_TYPES)}",
+        )
+    return _LISTS[kind]
+
+
 class Browser:
-    def __init__(self, catalog: Catalog, faults: FaultSwitch, tokens: Tokens):
+    def __init__(self, catalog: Catalog, faults: FaultSwitch, variants: VariantSet, tokens: Tokens):
         self.catalog = catalog
         self.faults = faults
+        self.variants = variants
         self.tokens = tokens
+
+    def check_query(self, params: dict[str, str], kind: str | None) -> PageRequest:
+        """Check what needs no user: the browse type (``kind``; None for playlist tracks) and the
+        paging parameters. The token itself can only be checked for a user (``page``)."""
+        orders = _list(kind)[1] if kind is not None else frozenset()
+        return self._request(params, orders)
 
     def page(self, params: dict[str, str], user: str, list_key: str, orders: frozenset[str]) -> Page:
         """The page a browse request asks for (query parameters already reduced to single values)."""
+        req = self._request(params, orders)
+        if req.token is not None:
+            page = self.tokens.read(req.token, user, list_key)
+            continued = BROWSE_MAX_ITEMS if self.variants.on("continued-page-default-size") else page.size
+            return Page(page.offset, req.size or continued, page.order)
+        size = req.size or BROWSE_MAX_ITEMS
+        return Page(req.number * size, size, req.order)
+
+    def _request(self, params: dict[str, str], orders: frozenset[str]) -> PageRequest:
         size = None
         if "maxItems" in params:
             size = _int_param(params["maxItems"], "maxItems")
-            if size > BROWSE_MAX_ITEMS and not self.faults.on("browse-maxitems-unbounded"):
+            limit = BROWSE_MAX_ITEMS - 1 if self.faults.on("maxitems-25-refused") else BROWSE_MAX_ITEMS
+            if size > limit and not self.faults.on("browse-maxitems-unbounded"):
                 raise ApiError(
                     "INVALID_INPUT_PARAMETER",
                     f"Parameter maxItems must have a value of at most {BROWSE_MAX_ITEMS}",
@@ -118,23 +158,22 @@ class Browser:
                     "INVALID_INPUT_PARAMETER", "Parameter maxItems must have a value of at least 1"
                 )
         token = params.get("continuationToken")
-        if token is not None:
-            page = self.tokens.read(token, user, list_key)
-            return Page(page.offset, size or page.size, page.order)
+        if token is not None:  # page and orderBy next to a token are ignored (E18)
+            return PageRequest(size, token, None, 0)
         order = params.get("orderBy")
         if order is not None and order not in orders:
             raise ApiError("INCOMPATIBLE_INPUT_PARAMETERS", "Invalid ordering for this content")
-        size = size or BROWSE_MAX_ITEMS
         number = _int_param(params["page"], "page") if "page" in params else 0
         if number < 0:
             raise ApiError("INVALID_INPUT_PARAMETER", "Parameter page must not be negative")
-        return Page(number * size, size, order)
+        return PageRequest(size, None, order, number)
 
     def _paginated(
         self, items: list[dict[str, Any]], total: int, page: Page, user: str, list_key: str
     ) -> dict[str, Any]:
         out: dict[str, Any] = {"Items": items}
-        if page.offset + len(items) < total and items:
+        more = page.offset + len(items) < total
+        if (more or (len(items) == page.size and self.faults.on("token-on-full-last-page"))) and items:
             out["ContinuationToken"] = self.tokens.make(
                 user, list_key, page.offset + len(items), page.size, page.order
             )
@@ -144,12 +183,7 @@ class Browser:
     def collection(
         self, conn: sqlite3.Connection, user: str, kind: str, params: dict[str, str]
     ) -> tuple[int, dict[str, Any]]:
-        if kind not in _LISTS:
-            raise ApiError(
-                "INVALID_INPUT_PARAMETER",
-                f"Unsupported browse type; expected one of {', '.join(BROWSE_TYPES)}",
-            )
-        member, orders = _LISTS[kind]
+        member, orders = _list(kind)
         list_key = f"collection/{kind}"
         page = self.page(params, user, list_key, orders)
         items: list[dict[str, Any]] = []
@@ -170,6 +204,8 @@ class Browser:
                 (user, page.size, page.offset),
             ).fetchall()
             items = [self._playlist(*row) for row in rows]
+        if total == 0 and self.variants.on("empty-browse-404"):  # E30: nothing of this type
+            raise ApiError("COLLECTION_NO_RESULT", f"The user's collection has no {kind}")
         return 200, {member: self._paginated(items, total, page, user, list_key)}
 
     def playlist_tracks(
@@ -179,12 +215,15 @@ class Browser:
         list_key = f"playlist/{playlist_id}"
         page = self.page(params, user, list_key, frozenset())
         count = conn.execute("SELECT track_count FROM playlists WHERE id = ?", (playlist_id,)).fetchone()[0]
+        total = conn.execute(
+            "SELECT COUNT(*) FROM playlist_tracks WHERE playlist = ?", (playlist_id,)
+        ).fetchone()[0]
         rows = conn.execute(
             "SELECT id, track FROM playlist_tracks WHERE playlist = ? ORDER BY pos LIMIT ? OFFSET ?",
             (playlist_id, page.size, page.offset),
         ).fetchall()
         item = self._playlist(playlist_id, name, published, count)
-        item["Tracks"] = self._paginated([self._track(r[0], r[1]) for r in rows], count, page, user, list_key)
+        item["Tracks"] = self._paginated([self._track(r[0], r[1]) for r in rows], total, page, user, list_key)
         return 200, {"Playlists": {"Items": [item]}}
 
     def _track(self, item_id: str, track: str) -> dict[str, Any]:

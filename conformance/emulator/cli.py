@@ -15,6 +15,7 @@ import sys
 from conformance.emulator.catalog import load_catalog_file
 from conformance.emulator.config import EmulatorConfig
 from conformance.emulator.faults import FAULTS
+from conformance.emulator.variants import VARIANTS
 from conformance.profiles import DEFAULT_PROFILE, PROFILES, XBOX_2013, get_profile
 
 
@@ -56,6 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="switch on one named deviation from the documents (see --list-faults)",
     )
     parser.add_argument("--list-faults", action="store_true", help="list the faults and exit")
+    parser.add_argument(
+        "--variant",
+        choices=sorted(VARIANTS),
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="switch on another legitimate reading of the documents (repeatable; see --list-variants)",
+    )
+    parser.add_argument("--list-variants", action="store_true", help="list the variants and exit")
 
 
 def _users(pairs: list[str]) -> dict[str, str]:
@@ -78,9 +88,20 @@ def _print_faults() -> None:
             print(f"{'':<{width}}  breaks: {', '.join(fault.breaks)}")
 
 
+def _print_variants() -> None:
+    width = max(len(n) for n in VARIANTS)
+    for variant in VARIANTS.values():
+        print(f"{variant.name:<{width}}  {variant.erratum or 'silence'}  {variant.description}")
+        if variant.profiles != ("groove-2016", "xbox-2013"):
+            print(f"{'':<{width}}  only: {', '.join(variant.profiles)}")
+
+
 def main(args: argparse.Namespace) -> int:
     if args.list_faults:
         _print_faults()
+        return 0
+    if args.list_variants:
+        _print_variants()
         return 0
     import uvicorn
 
@@ -101,6 +122,7 @@ def main(args: argparse.Namespace) -> int:
             developer_token=args.developer_token,
             catalog=catalog,
             fault=args.fault,
+            variants=tuple(args.variant),
         )
         sock = bind_socket(args.host, args.port)
     except (ValueError, OSError) as exc:
@@ -114,6 +136,9 @@ def main(args: argparse.Namespace) -> int:
     ]
     if config.fault:
         lines.append(f"FAULT ON: {config.fault} - {FAULTS[config.fault].description}")
+    for name in config.variants:
+        variant = VARIANTS[name]
+        lines.append(f"variant on: {name} ({variant.erratum or 'silence'}) - {variant.description}")
     lines.append("users (name: token as given to --user-token):")
     lines += [f"  {name}: {token}" for name, token in config.users.items()]
     if profile.name == XBOX_2013.name:

@@ -1,4 +1,4 @@
-"""The emulator's configuration: which profile, users, catalog, database and fault one instance serves."""
+"""The emulator's configuration: the profile, users, catalog, database, fault and variants it serves."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from conformance.emulator.faults import FAULTS
+from conformance.emulator.variants import check_variants
 from conformance.profiles import PROFILES, XBOX_2013
 
 
@@ -29,12 +30,17 @@ class EmulatorConfig:
     developer_token: str | None = None
     catalog: list[str] | None = None
     fault: str | None = None
+    # other readings of the documents switched on (variants.VARIANTS), any number, with or without a fault
+    variants: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ValueError(f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
         if self.fault is not None and self.fault not in FAULTS:
             raise ValueError(f"unknown fault {self.fault!r}; choose one of {', '.join(FAULTS)}")
+        if isinstance(self.variants, str):
+            raise ValueError(f"variants must be a sequence of names, not the string {self.variants!r}")
+        self.variants = check_variants(self.variants, self.profile)
         if not self.users:
             raise ValueError("the emulator needs at least one user")
         if self.profile == XBOX_2013.name and self.developer_token is None:

@@ -5,6 +5,9 @@ A fault is data: its name, what the server then does wrong, and the requirement 
 the suite fails against it; the project's tests prove that). The emulator implements each fault as
 one flag check at the place where the faithful behaviour lives (``FaultSwitch.on(name)``), never as
 a second copy of a code path.
+
+Their mirror image are the variants (``variants.py``): other legitimate readings of the documents,
+which the suite must pass. A behaviour that some reasonable reading allows is a variant, not a fault.
 """
 
 from __future__ import annotations
@@ -59,9 +62,10 @@ _FAULTS: tuple[Fault, ...] = (
         ("PARTIAL-NO-ERROR",),
     ),
     Fault(
-        "results-reordered",
-        "per-item results are listed failures first instead of in request order",
-        ("BATCH-ONE-RESULT", "PCRE-TRACKS"),
+        "results-unmatched",
+        "in a batch of two or more entries the last entry gets no result and the first entry's result "
+        "is listed twice (the InputIds of the results are not those of the request)",
+        ("BATCH-ONE-RESULT",),
     ),
     Fault(
         "inputid-altered",
@@ -80,11 +84,6 @@ _FAULTS: tuple[Fault, ...] = (
             "AUTH-MISSING-BROWSE",
             "AUTH-MISSING-TRACKS",
         ),
-    ),
-    Fault(
-        "auth-after-validation",
-        "the body is validated before authentication, so a bad body without credentials answers 400",
-        ("AUTH-FIRST",),
     ),
     Fault(
         "developer-token-ignored",
@@ -138,6 +137,27 @@ _FAULTS: tuple[Fault, ...] = (
         "browse-maxitems-unbounded",
         "collection browse accepts maxItems above 25 (and returns that many items)",
         ("BROWSE-MAXITEMS-OVER",),
+    ),
+    Fault(
+        "maxitems-25-refused",
+        "maxItems=25, the largest value allowed, is refused with 400 like 26 (an off-by-one limit)",
+        ("BROWSE-MAXITEMS-25",),
+    ),
+    Fault(
+        "token-on-full-last-page",
+        "a last page that is exactly full still carries a ContinuationToken (its continuation is empty)",
+        ("BROWSE-TOKEN-END",),
+    ),
+    Fault(
+        "trackcount-stale",
+        "a playlist's TrackCount counts the tracks it was created with: adds and deletes by update "
+        "leave it unchanged",
+        ("BROWSE-TRACKCOUNT-LIVE",),
+    ),
+    Fault(
+        "ispublished-ignored-on-create",
+        "a create stores and reports IsPublished false whatever was sent",
+        ("PUPD-PUBLISHED",),
     ),
 )
 

@@ -20,6 +20,9 @@ Behaviour follows the documents and the errata positions (docs/errata.md):
 * Reorder (E07): only Move actions, each a distinct track of the playlist, target in the playlist
   and not itself moved; else 400 COLLECTION_INVALID_PLAYLIST_REORDER. The moved tracks end up
   contiguous, in the listed order, right before the target (or at the end when it is absent).
+
+Where a variant (``variants.py``) follows another reading, its flag check sits at the place of the
+default behaviour it changes.
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ from typing import Any
 
 from conformance.emulator.catalog import Catalog
 from conformance.emulator.errors import (
+    MSG_ALREADY_IN_COLLECTION,
+    MSG_ALREADY_IN_PLAYLIST,
     MSG_BATCH_LIMIT,
     MSG_INVALID_CONTENT_ID,
     ApiError,
-    error_object,
-    item_error,
+    ErrorWriter,
 )
 from conformance.emulator.faults import FaultSwitch
 from conformance.emulator.ids import (
@@ -45,6 +49,7 @@ from conformance.emulator.ids import (
 from conformance.emulator.limits import BATCH_MAX, NAME_MAX, NAME_MIN
 from conformance.emulator.payloads import PlaylistAction, TrackAction, TrackActionRequest
 from conformance.emulator.store import PlaylistOrder
+from conformance.emulator.variants import VariantSet
 
 Result = tuple[int, dict[str, Any]]
 
@@ -54,16 +59,37 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _reordered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The variant results-reordered (E27): failures first, each group in reverse request order;
+    results with the same InputId keep their request order among themselves, so that a client
+    matching the k-th result of an InputId to the k-th entry of that ID still can."""
+    slots = sorted(reversed(range(len(results))), key=lambda i: "Error" not in results[i])
+    same_id: dict[str, list[dict[str, Any]]] = {}
+    for r in results:
+        same_id.setdefault(r["InputId"], []).append(r)
+    taken: dict[str, int] = {}
+    out = []
+    for i in slots:
+        input_id = results[i]["InputId"]
+        out.append(same_id[input_id][taken.get(input_id, 0)])
+        taken[input_id] = taken.get(input_id, 0) + 1
+    return out
+
+
 class Operations:
-    def __init__(self, catalog: Catalog, faults: FaultSwitch):
+    def __init__(self, catalog: Catalog, faults: FaultSwitch, variants: VariantSet, errors: ErrorWriter):
         self.catalog = catalog
         self.faults = faults
+        self.variants = variants
+        self.errors = errors
 
     # ----------------------------------------------------------------- shared rules
     def _echo(self, input_id: str, canonical: str | None = None) -> str:
         """InputId for an input ID (E13); ``canonical`` when the caller has it already."""
         if self.faults.on("inputid-altered"):
             return input_id.lower()
+        if self.variants.on("inputid-as-sent"):
+            return input_id
         return canonical if canonical is not None else canonical_track_id(input_id)
 
     def _batch(self, items: list[Any], what: str) -> tuple[list[Any], ApiError | None]:
@@ -74,7 +100,12 @@ class Operations:
         and raise afterwards with the changes kept.
         """
         limit = BATCH_MAX - 1 if self.faults.on("batch-limit-off-by-one") else BATCH_MAX
-        if len(items) <= limit or self.faults.on("batch-limit-ignored"):
+        unlimited = (
+            self.faults.on("batch-limit-ignored")
+            or (what == "collection_delete" and self.variants.on("no-delete-limit"))
+            or (what == "playlist_update" and self.variants.on("no-update-limit"))
+        )
+        if len(items) <= limit or unlimited:
             return items, None
         err = ApiError("COLLECTION_INVALID_OPERATION", MSG_BATCH_LIMIT.format(limit=BATCH_MAX))
         partial = (what == "collection_add" and self.faults.on("batch-limit-partial")) or (
@@ -86,16 +117,24 @@ class Operations:
         raise err
 
     def _finish(self, results: list[dict[str, Any]], body: dict[str, Any]) -> Result:
-        """Add the top-level Error of a partial failure and choose the status (E12)."""
+        """Order the results, add the top-level Error of a partial failure, choose the status (E12).
+
+        ``results`` is the list the body holds: it is reordered in place.
+        """
         failed = any("Error" in r for r in results)
-        if self.faults.on("results-reordered"):
-            results.sort(key=lambda r: "Error" not in r)
+        all_failed = bool(results) and all("Error" in r for r in results)
+        if self.variants.on("results-reordered"):
+            results[:] = _reordered(results)
+        if len(results) >= 2 and self.faults.on("results-unmatched"):
+            results[-1] = dict(results[0])
         status = 200
         if (failed and not self.faults.on("partial-no-top-error")) or (
             results and self.faults.on("top-error-on-success")
         ):
-            body["Error"] = error_object("COLLECTION_SOME_OPERATIONS_FAILED")
-        if failed and self.faults.on("partial-failure-400"):
+            body["Error"] = self.errors.error("COLLECTION_SOME_OPERATIONS_FAILED")
+        if (failed and self.faults.on("partial-failure-400")) or (
+            all_failed and self.variants.on("all-failed-400")
+        ):
             status = 400
         return status, body
 
@@ -104,19 +143,24 @@ class Operations:
             if required:
                 raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "A playlist needs a Name")
             return
-        if utf16_length(name) < NAME_MIN and not self.faults.on("empty-name-accepted"):
+        length = len(name) if self.variants.on("code-points") else utf16_length(name)
+        empty = length < NAME_MIN or (self.variants.on("blank-name-empty") and not name.strip())
+        if empty and not self.faults.on("empty-name-accepted"):
             raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "Playlist names cannot be empty")
-        if utf16_length(name) > NAME_MAX and not self.faults.on("name-length-unchecked"):
+        if length > NAME_MAX and not self.faults.on("name-length-unchecked"):
             raise ApiError(
                 "INVALID_INPUT_PARAMETER", f"Playlist names are restricted to {NAME_MAX} characters"
             )
 
     # ----------------------------------------------------------------- collection
-    def collection_add(self, conn: sqlite3.Connection, user: str, req: TrackActionRequest) -> Result:
-        ids, deferred = self._batch(req.track_ids, "collection_add")
-        # One look-up and one insert per request, not per item: a batch of 100 stays cheap.
-        tracks = [canonical_track_id(i) for i in ids]
-        known = sorted({t for t in tracks if self.catalog.has_canonical(t)})
+    def _collect(self, conn: sqlite3.Connection, user: str, tracks: list[str]) -> list[tuple[str, bool]]:
+        """Put ``tracks`` (canonical catalog IDs, in order) into the user's collection.
+
+        Per track: its collection Id and whether it was there already (earlier in ``tracks`` counts).
+        A track already in the collection keeps its Id (E17). One look-up and one insert per call,
+        not per track: a batch of 100 stays cheap.
+        """
+        known = sorted(set(tracks))
         owned: dict[str, str] = {}
         if known:
             marks = ",".join("?" * len(known))
@@ -129,19 +173,33 @@ class Operations:
             0
         ]
         inserts = []
+        out = []
+        for track in tracks:
+            repeat = track in owned
+            if not repeat:
+                seq += 1
+                owned[track] = new_collection_id()
+                inserts.append((user, owned[track], track, seq))
+            out.append((owned[track], repeat))
+        conn.executemany("INSERT INTO collection (user, id, track, seq) VALUES (?, ?, ?, ?)", inserts)
+        return out
+
+    def collection_add(self, conn: sqlite3.Connection, user: str, req: TrackActionRequest) -> Result:
+        ids, deferred = self._batch(req.track_ids, "collection_add")
+        tracks = [canonical_track_id(i) for i in ids]
+        collected = iter(self._collect(conn, user, [t for t in tracks if self.catalog.has_canonical(t)]))
         results = []
         for input_id, track in zip(ids, tracks, strict=True):
             result: dict[str, Any] = {"InputId": self._echo(input_id, track)}
-            if self.catalog.has_canonical(track):
-                if track not in owned:  # E17: a track already in the collection keeps its Id
-                    seq += 1
-                    owned[track] = new_collection_id()
-                    inserts.append((user, owned[track], track, seq))
-                result["Id"] = owned[track]
+            if not self.catalog.has_canonical(track):
+                result["Error"] = self.errors.item("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
             else:
-                result["Error"] = item_error("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
+                collection_id, repeat = next(collected)
+                if repeat and self.variants.on("repeat-add-fails"):
+                    result["Error"] = self.errors.item("COLLECTION_INVALID_ID", MSG_ALREADY_IN_COLLECTION)
+                else:
+                    result["Id"] = collection_id
             results.append(result)
-        conn.executemany("INSERT INTO collection (user, id, track, seq) VALUES (?, ?, ?, ?)", inserts)
         if deferred:
             raise deferred
         return self._finish(results, {"TrackActionResults": results})
@@ -152,12 +210,22 @@ class Operations:
         for input_id in ids:
             result: dict[str, Any] = {"InputId": self._echo(input_id)}
             found = conn.execute(
-                "SELECT 1 FROM collection WHERE user = ? AND id = ?", (user, input_id)
+                "SELECT id FROM collection WHERE user = ? AND id = ?", (user, input_id)
             ).fetchone()
+            if found is None and self.variants.on("delete-by-catalog-id"):
+                found = conn.execute(
+                    "SELECT id FROM collection WHERE user = ? AND track = ?",
+                    (user, canonical_track_id(input_id)),
+                ).fetchone()
             if found is None:
-                result["Error"] = item_error("COLLECTION_INVALID_ID")
+                if (
+                    self.variants.on("foreign-ids-403")
+                    and conn.execute("SELECT 1 FROM collection WHERE id = ?", (input_id,)).fetchone()
+                ):
+                    raise ApiError("UNAUTHORIZED_API_METHOD", "This collection ID belongs to another user")
+                result["Error"] = self.errors.item("COLLECTION_INVALID_ID")
             elif not self.faults.on("delete-removes-nothing"):
-                conn.execute("DELETE FROM collection WHERE user = ? AND id = ?", (user, input_id))
+                conn.execute("DELETE FROM collection WHERE user = ? AND id = ?", (user, found[0]))
             results.append(result)
         return self._finish(results, {"TrackActionResults": results})
 
@@ -169,6 +237,8 @@ class Operations:
         if not playlist_id:
             raise ApiError("MISSING_INPUT_PARAMETER", "The playlist Id is required")
         stored = canonical_playlist_id(playlist_id)
+        if stored != playlist_id and self.variants.on("playlist-id-case-sensitive"):
+            stored = None
         row = None
         if stored is not None:
             if any_user:
@@ -180,14 +250,29 @@ class Operations:
                     "SELECT id, name, published FROM playlists WHERE id = ? AND user = ?", (stored, user)
                 ).fetchone()
         if row is None:
-            raise ApiError("COLLECTION_NO_RESULT", "No playlist with this Id in the user's collection")
+            if (
+                stored is not None
+                and self.variants.on("foreign-ids-403")
+                and conn.execute("SELECT 1 FROM playlists WHERE id = ?", (stored,)).fetchone()
+            ):
+                raise ApiError("UNAUTHORIZED_API_METHOD", "This playlist belongs to another user")
+            code = (
+                "INVALID_INPUT_PARAMETER"
+                if self.variants.on("unknown-playlist-400")
+                else "COLLECTION_NO_RESULT"
+            )
+            raise ApiError(code, "No playlist with this Id in the user's collection")
         return row[0], row[1], bool(row[2])
 
     def playlist_create(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
         self._check_name(pa.name, required=True)
         actions, _ = self._batch(pa.track_actions or [], "playlist_create")
         playlist_id = new_playlist_id()  # an Id in the request is ignored (E05)
-        published = bool(pa.is_published)
+        published = (
+            pa.is_published if pa.is_published is not None else self.variants.on("published-by-default")
+        )
+        if self.faults.on("ispublished-ignored-on-create"):
+            published = False
         seq = conn.execute(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM playlists WHERE user = ?", (user,)
         ).fetchone()[0]
@@ -196,7 +281,7 @@ class Operations:
             (playlist_id, user, pa.name, int(published), seq),
         )
         result: dict[str, Any] = {"Id": playlist_id, "Name": pa.name, "IsPublished": published}
-        results = self._apply_track_actions(conn, playlist_id, actions, pa.insert_before)
+        results = self._apply_track_actions(conn, user, playlist_id, actions, pa.insert_before)
         if pa.track_actions is not None and results is not None:
             result["TrackActionResults"] = results
         return self._finish(results or [], {"PlaylistActionResult": result})
@@ -218,7 +303,7 @@ class Operations:
                 "UPDATE playlists SET published = ? WHERE id = ?", (int(pa.is_published), playlist_id)
             )
             result["IsPublished"] = pa.is_published
-        results = self._apply_track_actions(conn, playlist_id, actions, pa.insert_before)
+        results = self._apply_track_actions(conn, user, playlist_id, actions, pa.insert_before)
         if deferred:
             raise deferred
         if results is not None and pa.track_actions is not None:
@@ -228,6 +313,8 @@ class Operations:
     def playlist_delete(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
         # "all other metadata will be ignored" (uri-delete-playlist.md): only Id is read.
         playlist_id, _name, _published = self._find_playlist(conn, user, pa.id)
+        if pa.track_actions and self.variants.on("delete-with-actions-refused"):
+            raise ApiError("INVALID_INPUT_PARAMETER", "A playlist delete takes no TrackActions")
         conn.execute("DELETE FROM playlist_tracks WHERE playlist = ?", (playlist_id,))
         conn.execute("DELETE FROM playlists WHERE id = ?", (playlist_id,))
         return 200, {"PlaylistActionResult": {"Id": playlist_id}}
@@ -236,6 +323,7 @@ class Operations:
     def _apply_track_actions(
         self,
         conn: sqlite3.Connection,
+        user: str,
         playlist_id: str,
         actions: list[TrackAction],
         insert_before: str | None,
@@ -243,7 +331,7 @@ class Operations:
         """Apply Add/Delete actions (results in order) or one reorder (no per-item results: None).
 
         InsertBeforeTrackId is read only by a reorder; with Add/Delete it is ignored and added
-        tracks go to the end (a silence; README "Choices on silences").
+        tracks go to the end (a silence; README "Choices on silences"; E24).
         """
         moves = [a for a in actions if a.action == "Move"]
         others = [a for a in actions if a.action != "Move"]
@@ -255,39 +343,56 @@ class Operations:
         order = PlaylistOrder(conn, playlist_id)
         results: list[dict[str, Any]] | None = None
         if others:
-            results = [self._playlist_action(conn, order, a) for a in others]
+            results = [self._playlist_action(conn, user, order, a) for a in others]
             delta = sum(
                 1 if a.action == "Add" else -1
                 for a, r in zip(others, results, strict=True)
                 if "Error" not in r
             )
-            conn.execute(
-                "UPDATE playlists SET track_count = track_count + ? WHERE id = ?", (delta, playlist_id)
-            )
+            created = (
+                conn.execute(
+                    "SELECT COUNT(*) FROM playlist_tracks WHERE playlist = ?", (playlist_id,)
+                ).fetchone()[0]
+                == delta
+            )  # this request made every track it holds: a create
+            if created or not self.faults.on("trackcount-stale"):
+                conn.execute(
+                    "UPDATE playlists SET track_count = track_count + ? WHERE id = ?", (delta, playlist_id)
+                )
+            added = [r["Id"] for a, r in zip(others, results, strict=True) if a.action == "Add" and "Id" in r]
+            if added and self.variants.on("added-at-top"):
+                top = order.first_except(added)  # the track that now stands first, if any
+                if top is not None:
+                    order.move(added, top)
         if moves:
             self._reorder(order, [a.id for a in moves], insert_before)
         return results
 
     def _playlist_action(
-        self, conn: sqlite3.Connection, order: PlaylistOrder, action: TrackAction
+        self, conn: sqlite3.Connection, user: str, order: PlaylistOrder, action: TrackAction
     ) -> dict[str, Any]:
         result: dict[str, Any] = {"InputId": self._echo(action.id)}
         if action.action == "Add":
-            if action.id in self.catalog:
+            track = canonical_track_id(action.id)
+            if not self.catalog.has_canonical(track):
+                result["Error"] = self.errors.item("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
+            elif self.variants.on("playlist-repeat-add-fails") and order.holds_track(track):
+                result["Error"] = self.errors.item("COLLECTION_INVALID_ID", MSG_ALREADY_IN_PLAYLIST)
+            else:  # E31: a track already in the playlist gets a second entry
                 track_id = new_collection_id()
                 conn.execute(
                     "INSERT INTO playlist_tracks (playlist, id, track, pos) VALUES (?, ?, ?, ?)",
-                    (order.playlist, track_id, canonical_track_id(action.id), order.next_pos()),
+                    (order.playlist, track_id, track, order.next_pos()),
                 )
                 result["Id"] = track_id
-            else:
-                result["Error"] = item_error("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
+                if self.variants.on("playlist-adds-to-collection"):
+                    self._collect(conn, user, [track])
         else:  # Delete takes playlist-track IDs (003)
             cur = conn.execute(
                 "DELETE FROM playlist_tracks WHERE playlist = ? AND id = ?", (order.playlist, action.id)
             )
             if cur.rowcount == 0:
-                result["Error"] = item_error("COLLECTION_INVALID_ID")
+                result["Error"] = self.errors.item("COLLECTION_INVALID_ID")
         return result
 
     def _reorder(self, order: PlaylistOrder, moved: list[str], before: str | None) -> None:
@@ -306,4 +411,6 @@ class Operations:
                 raise invalid("InsertBeforeTrackId is not a track of the playlist")
         if self.faults.on("reorder-ignored"):
             return
+        if self.variants.on("reorder-original-order"):  # E07 (d): the order they stood in
+            moved = sorted(moved, key=lambda t: order.pos_of(t) or 0)
         order.move(moved, None if self.faults.on("reorder-appends") else before)

@@ -11,6 +11,10 @@ Known members: the ``properties`` of the request types' schemas (``schemas/*.jso
 ``IsReadOnly`` in a PlaylistAction: a page names it, so it is accepted and ignored (E04). The
 schemas are not used as the gate itself because the emulator accepts more than their valid space
 on purpose (lower-case Action spellings and "remove", E03; a null member as absent).
+
+Variants (``variants.py``) that read requests otherwise: ``unknown-members-ignored``,
+``no-action-lowercase`` and ``empty-batch-200``; the parse functions take the emulator's
+``VariantSet``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from conformance import contract
 from conformance.emulator.errors import NOT_XML_CHAR, ApiError
+from conformance.emulator.variants import VariantSet
 
 
 def _members(type_name: str) -> frozenset[str]:
@@ -58,10 +63,12 @@ def _invalid(message: str) -> ApiError:
     return ApiError("INVALID_INPUT_PARAMETER", message)
 
 
-def _check_members(obj: Any, allowed: frozenset[str], type_name: str) -> dict[str, Any]:
+def _check_members(obj: Any, allowed: frozenset[str], type_name: str, variants: VariantSet) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise _invalid(f"{type_name} must be an object")
     unknown = sorted(k for k in obj if k not in allowed)
+    if unknown and variants.on("unknown-members-ignored"):
+        return {k: v for k, v in obj.items() if k in allowed}
     if unknown:
         raise _invalid(f"Unknown member(s) in {type_name}: {', '.join(_printable(k) for k in unknown)}")
     return obj
@@ -94,9 +101,11 @@ def _optional_bool(obj: dict[str, Any], member: str) -> bool | None:
     return value
 
 
-def parse_track_action_request(obj: Any) -> TrackActionRequest:
-    obj = _check_members(obj, TRACK_ACTION_REQUEST_MEMBERS, "TrackActionRequest")
+def parse_track_action_request(obj: Any, variants: VariantSet) -> TrackActionRequest:
+    obj = _check_members(obj, TRACK_ACTION_REQUEST_MEMBERS, "TrackActionRequest", variants)
     ids = obj.get("TrackIds")
+    if (ids is None or ids == []) and variants.on("empty-batch-200"):
+        return TrackActionRequest([])
     if ids is None or ids == []:
         raise ApiError("MISSING_INPUT_PARAMETER", "TrackIds must list at least one track ID")
     if not isinstance(ids, list):
@@ -104,8 +113,8 @@ def parse_track_action_request(obj: Any) -> TrackActionRequest:
     return TrackActionRequest([_string(v, "TrackIds item") for v in ids])
 
 
-def parse_playlist_action(obj: Any) -> PlaylistAction:
-    obj = _check_members(obj, PLAYLIST_ACTION_MEMBERS, "PlaylistAction")
+def parse_playlist_action(obj: Any, variants: VariantSet) -> PlaylistAction:
+    obj = _check_members(obj, PLAYLIST_ACTION_MEMBERS, "PlaylistAction", variants)
     _optional_string(obj, "CollectionStateToken")  # accepted, type-checked, not used
     _optional_bool(obj, "IsReadOnly")  # E04: accepted and ignored
     actions_raw = obj.get("TrackActions")
@@ -113,7 +122,7 @@ def parse_playlist_action(obj: Any) -> PlaylistAction:
     if actions_raw is not None:
         if not isinstance(actions_raw, list):
             raise _invalid("TrackActions must be a list of TrackAction")
-        actions = [_parse_track_action(a) for a in actions_raw]
+        actions = [_parse_track_action(a, variants) for a in actions_raw]
     return PlaylistAction(
         id=_optional_string(obj, "Id"),
         name=_optional_string(obj, "Name"),
@@ -123,8 +132,8 @@ def parse_playlist_action(obj: Any) -> PlaylistAction:
     )
 
 
-def _parse_track_action(obj: Any) -> TrackAction:
-    obj = _check_members(obj, TRACK_ACTION_MEMBERS, "TrackAction")
+def _parse_track_action(obj: Any, variants: VariantSet) -> TrackAction:
+    obj = _check_members(obj, TRACK_ACTION_MEMBERS, "TrackAction", variants)
     track_id = _optional_string(obj, "Id")
     action = _optional_string(obj, "Action")
     if not track_id:
@@ -132,6 +141,8 @@ def _parse_track_action(obj: Any) -> TrackAction:
     if not action:
         raise ApiError("MISSING_INPUT_PARAMETER", "Every TrackAction needs an Action")
     canonical = ACTIONS.get(action.lower())
+    if canonical != action and variants.on("no-action-lowercase"):  # only Add, Delete, Move (E03)
+        canonical = None
     if canonical is None:
         raise _invalid(f"Unknown Action {_printable(action)!r}; expected Add, Delete or Move")
     return TrackAction(track_id, canonical)

@@ -153,6 +153,22 @@ class PlaylistOrder:
         ).fetchone()
         return row[0] if row else None
 
+    def holds_track(self, track: str) -> bool:
+        """Whether the playlist has an entry for the catalog ID ``track``."""
+        row = self.conn.execute(
+            "SELECT 1 FROM playlist_tracks WHERE playlist = ? AND track = ? LIMIT 1", (self.playlist, track)
+        ).fetchone()
+        return row is not None
+
+    def first_except(self, excluded: list[str]) -> str | None:
+        """The Id of the first track of the playlist that is not in ``excluded`` (None: there is none)."""
+        marks = ",".join("?" * len(excluded))
+        row = self.conn.execute(
+            f"SELECT id FROM playlist_tracks WHERE playlist = ? AND id NOT IN ({marks}) ORDER BY pos LIMIT 1",
+            [self.playlist, *excluded],
+        ).fetchone()
+        return row[0] if row else None
+
     def _neighbour_below(self, bound: int | None, excluded: list[str]) -> int | None:
         """Highest position below ``bound`` (or overall) among tracks not being moved."""
         marks = ",".join("?" * len(excluded))

@@ -10,7 +10,8 @@ an object at the top, nesting no deeper than the interpreter allows. XML is deco
 ``conformance.xml_codec`` (defusedxml: no DTD, no entity expansion, no network).
 
 Answer format (E11): the ``contentType`` query parameter (xml|json), else the ``Accept`` header
-(``*/*`` counts as absent), else the request's own format, else JSON. Browse answers are
+(``*/*`` counts as absent), else the request's own format (not under the variant
+``xml-request-answers-json``), else JSON. Browse answers are
 written as ``<ContentResponse>`` in the profile's namespace (XML-CONTENT-ROOT); only path-level
 errors (ErrorResponse, which has no DataContract XML form in the codec) are always JSON.
 """
@@ -77,8 +78,13 @@ def _accept_format(header: str | None) -> str | None:
     return best[2] if best else None
 
 
-def negotiate(request: Request, xml_ignored: bool = False) -> tuple[str, ApiError | None]:
-    """(format of the answer, an error to report for a bad ``contentType``, raised after auth)."""
+def negotiate(
+    request: Request, xml_ignored: bool = False, follow_request: bool = True
+) -> tuple[str, ApiError | None]:
+    """(format of the answer, an error to report for a bad ``contentType``, raised after auth).
+
+    ``follow_request=False``: without contentType and Accept the answer is JSON, whatever the
+    request's own format."""
     error = None
     chosen = None
     values = request.query_params.getlist("contentType")
@@ -93,7 +99,7 @@ def negotiate(request: Request, xml_ignored: bool = False) -> tuple[str, ApiErro
     if xml_ignored and chosen == "xml":
         chosen = None
     if chosen is None:
-        own = request_format(request)
+        own = request_format(request) if follow_request else None
         chosen = own if own in ("json", "xml") else "json"
     return chosen, error
 

@@ -1,8 +1,10 @@
 """Run the suite against a modified emulator: ``python modified_target.py KIND PROFILE PYTEST-ARGS...``.
 
 A subprocess of ``tests/suite`` (several at a time). KIND is ``fault:NAME`` — the reference emulator
-with ``--fault NAME`` on — or ``no-browse`` — the faithful emulator behind a front that answers 404
-to both browse operations, as a target without the browse endpoints would. The emulator is served
+with ``--fault NAME`` on —, ``variant:A,B,...`` — the emulator with those variants on (other
+legitimate readings of the documents) —, or ``no-browse`` — the faithful emulator behind a front
+that answers 404 to both browse operations, as a target without the browse endpoints would; parts
+combine with ``+`` (``fault:reorder-ignored+variant:hyphenated-codes``). The emulator is served
 on a free loopback port in a thread (as the plugin serves the embedded one) and pytest runs against
 it as a foreign target. The credentials are made up here and travel in the ``GROOVE_*`` environment
 variables only, never on a command line. Exit status: pytest's.
@@ -34,13 +36,32 @@ def without_browse(app: Any) -> Any:
     return front
 
 
+def parse_kind(kind: str) -> tuple[str | None, tuple[str, ...], bool]:
+    """(fault, variants, no_browse) of a KIND argument; ValueError for anything else."""
+    fault: str | None = None
+    variants: tuple[str, ...] = ()
+    no_browse = False
+    for part in kind.split("+"):
+        if part.startswith("fault:") and fault is None:
+            fault = part.removeprefix("fault:")
+        elif part.startswith("variant:") and not variants:
+            variants = tuple(v for v in part.removeprefix("variant:").split(",") if v)
+        elif part == "no-browse":
+            no_browse = True
+        else:
+            raise ValueError(f"unknown KIND part {part!r} in {kind!r}")
+    return fault, variants, no_browse
+
+
 def main(argv: list[str]) -> int:
     kind, profile, *pytest_args = argv
     users = {"user": secrets.token_urlsafe(18), "other": secrets.token_urlsafe(18)}
     developer = secrets.token_urlsafe(18)
-    fault = kind.removeprefix("fault:") if kind.startswith("fault:") else None
-    config = EmulatorConfig(profile=profile, users=users, developer_token=developer, fault=fault)
-    if kind == "no-browse":
+    fault, variants, no_browse = parse_kind(kind)
+    config = EmulatorConfig(
+        profile=profile, users=users, developer_token=developer, fault=fault, variants=variants
+    )
+    if no_browse:
         url, server, thread, _sock = serve_in_thread(without_browse(create_app(config)))
 
         def stop() -> None:
