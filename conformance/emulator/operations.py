@@ -116,7 +116,7 @@ class Operations:
             return items[:BATCH_MAX], err
         raise err
 
-    def _finish(self, results: list[dict[str, Any]], body: dict[str, Any]) -> Result:
+    def _finish(self, results: list[dict[str, Any]], body: dict[str, Any], *, update: bool = False) -> Result:
         """Order the results, add the top-level Error of a partial failure, choose the status (E12).
 
         ``results`` is the list the body holds: it is reordered in place.
@@ -133,7 +133,7 @@ class Operations:
         ):
             body["Error"] = self.errors.error("COLLECTION_SOME_OPERATIONS_FAILED")
         if (failed and self.faults.on("partial-failure-400")) or (
-            all_failed and self.variants.on("all-failed-400")
+            all_failed and not update and self.variants.on("all-failed-400")  # E12: 003 answers an update 200
         ):
             status = 400
         return status, body
@@ -308,7 +308,7 @@ class Operations:
             raise deferred
         if results is not None and pa.track_actions is not None:
             result["TrackActionResults"] = results
-        return self._finish(results or [], {"PlaylistActionResult": result})
+        return self._finish(results or [], {"PlaylistActionResult": result}, update=True)
 
     def playlist_delete(self, conn: sqlite3.Connection, user: str, pa: PlaylistAction) -> Result:
         # "all other metadata will be ignored" (uri-delete-playlist.md): only Id is read.

@@ -76,6 +76,8 @@ REQUIREMENTS: tuple[str, ...] = (
     "PDEL-OK",
     "PDEL-ID-REQUIRED",
     "PDEL-UNKNOWN",
+    "PDEL-ACTIONS",
+    "PDEL-ACTIONS-IGNORED",
     "REORDER-RESPONSE",
     "REORDER-MIXED",
     "REORDER-MIXED-CODE",
@@ -728,4 +730,15 @@ def _delete_rules(body: dict[str, Any], pool: IdPool, exp: Expectation) -> list[
         # "all other metadata will be ignored" — a well-formed member is (PDEL-IGNORES); a malformed
         # one may be read, and refused, before it is ignored.
         rules.append(Rule("open", None, None, f"malformed members {sorted(others)} that a delete ignores"))
+    elif others.get("TrackActions"):
+        # E29: actions are not "metadata": ignored (SHOULD) or the delete refused; never applied.
+        rules.append(
+            Rule(
+                "applied-or-rejected",
+                "PDEL-ACTIONS",
+                OK_OR_CLIENT_ERROR,
+                "a playlist delete carrying TrackActions",
+                Should("PDEL-ACTIONS-IGNORED", 200),
+            )
+        )
     return rules

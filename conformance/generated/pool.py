@@ -22,6 +22,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from conformance import judging
+
 PLAYLIST_PREFIX = "music.playlist."
 
 
@@ -183,10 +185,11 @@ class IdPool:
         results = result.get("TrackActionResults")
         if not isinstance(actions, list) or not isinstance(results, list):
             return
-        per_item = [a for a in actions if not (isinstance(a, dict) and _is_move(a.get("Action")))]
-        if len(per_item) != len(results):
+        per_item = [a for a in actions if isinstance(a, dict) and not _is_move(a.get("Action"))]
+        if not all(isinstance(a.get("Id"), str) for a in per_item):
             return
-        for action, res in zip(per_item, results, strict=True):
+        matched = judging.match_results([a["Id"] for a in per_item], results).by_entry  # E27: by InputId
+        for action, res in zip(per_item, matched, strict=True):
             if not isinstance(res, dict) or res.get("Error") or not isinstance(action, dict):
                 continue
             verb = str(action.get("Action", "")).lower()
@@ -198,9 +201,13 @@ class IdPool:
     def _observe_collection(self, operation: str, body: Any, answer: dict[str, Any]) -> None:
         ids = body.get("TrackIds") if isinstance(body, dict) else None
         results = answer.get("TrackActionResults")
-        if not isinstance(ids, list) or not isinstance(results, list) or len(ids) != len(results):
+        if (
+            not isinstance(ids, list)
+            or not isinstance(results, list)
+            or not all(isinstance(i, str) for i in ids)
+        ):
             return
-        for sent, res in zip(ids, results, strict=True):
+        for sent, res in zip(ids, judging.match_results(ids, results).by_entry, strict=True):  # E27
             if not isinstance(sent, str) or not isinstance(res, dict) or res.get("Error"):
                 continue
             if operation == "collection_add" and isinstance(res.get("Id"), str) and self.is_catalog(sent):

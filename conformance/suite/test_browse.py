@@ -59,8 +59,8 @@ def test_browse_each_type(kind, client, catalog, created, browsable, verify):
         verify.that(
             "BROWSE-TYPES",
             readback.is_no_result(r),
-            f"a 404 for {kind} the user may have none of carries ErrorCode {readback.NO_RESULT}",
-            expected=f"200, or 404 {readback.NO_RESULT}",
+            f"a 404 for {kind} the user may have none of carries ErrorCode {judging.NO_RESULT}",
+            expected=f"200, or 404 {judging.NO_RESULT}",
             actual=f"404 ({judging.code_of(r)})",
         )
         verify.schema("BROWSE-TYPES", r, "ErrorResponse")

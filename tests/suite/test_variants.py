@@ -36,6 +36,7 @@ MODE = os.environ.get("GROOVE_VARIANT_RUNS", "ci")
 # hyphenated-codes; all-failed-400 turns repeat-add-fails' answers into 400s; foreign-ids-403 hides
 # unknown-playlist-400 for other users' IDs; xml-request-answers-json hides XML answers).
 CI_SINGLES = (
+    "playlist-adds-to-collection",
     "xml-2013-namespace",
     "hyphenated-codes",
     "repeat-add-fails",
@@ -44,8 +45,15 @@ CI_SINGLES = (
 )
 
 
+# Left out of the all-at-once runs: with playlist-adds-to-collection, every catalog track a playlist
+# test adds is in the collection, and with repeat-add-fails the suite's later collection adds of the
+# same catalog IDs then fail per item; the suite shares one catalog between playlists and the
+# collection, so the two readings together exhaust its test data. Each runs alone (CI_SINGLES).
+NOT_COMBINED = ("playlist-adds-to-collection",)
+
+
 def applicable(profile: str) -> tuple[str, ...]:
-    return tuple(n for n, v in VARIANTS.items() if profile in v.profiles)
+    return tuple(n for n, v in VARIANTS.items() if profile in v.profiles and n not in NOT_COMBINED)
 
 
 ALL_AT_ONCE = [
