@@ -92,8 +92,9 @@ _VARIANTS: tuple[Variant, ...] = (
     Variant(
         "all-failed-400",
         "E12",
-        "a batch whose every item fails is answered HTTP 400 (same body: the per-item results and the "
-        "top-level COLLECTION_SOME_OPERATIONS_FAILED Error) instead of 200",
+        "a collection add or delete, or a playlist create, whose every item fails is answered HTTP 400 "
+        "(same body: the per-item results and the top-level COLLECTION_SOME_OPERATIONS_FAILED Error) "
+        "instead of 200; an update stays 200, as 003's example answers one",
     ),
     Variant(
         "inputid-as-sent",
