@@ -136,11 +136,14 @@ def _xml_request_format(api: Api) -> Any:
 def _all_failed(api: Api) -> Any:
     every = api.add([RANDOM, RANDOM2])
     some = api.add([RANDOM, CATALOG[0]])
+    pid, _ = api.new_playlist()
+    update = api.update({"Id": pid, "TrackActions": [{"Id": RANDOM, "Action": "Delete"}]})  # 003: 200
     return (
         every.status_code,
         code(every),
         ["Error" in x for x in every.json()["TrackActionResults"]],
         some.status_code,
+        update.status_code,
     )
 
 
@@ -348,8 +351,8 @@ EXPECT: dict[str, Expect] = {
     ),
     "all-failed-400": Expect(
         _all_failed,
-        (200, "COLLECTION_SOME_OPERATIONS_FAILED", [True, True], 200),
-        (400, "COLLECTION_SOME_OPERATIONS_FAILED", [True, True], 200),
+        (200, "COLLECTION_SOME_OPERATIONS_FAILED", [True, True], 200, 200),
+        (400, "COLLECTION_SOME_OPERATIONS_FAILED", [True, True], 200, 200),
     ),
     "inputid-as-sent": Expect(
         _inputid_case, [CATALOG[1], CATALOG[2], UP], [CATALOG[1].lower(), CATALOG[2], RANDOM]
