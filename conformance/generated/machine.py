@@ -794,8 +794,13 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
                     for _, i in matched(r, "playlist_update", [a["Id"] for a in body["TrackActions"]])
                     if succeeded(i) and isinstance(i.get("Id"), str)
                 ]
+            # Applied (E08's other reading): where the added tracks stand is E24's question, judged
+            # under the SHOULD PUPD-ADD-END; refused, nothing may have moved (PUPD-LIMIT-101).
             self.check_entries(
-                playlist, "PUPD-LIMIT-101", f"after an update of {OVER} actions (HTTP {r.status})"
+                playlist,
+                "PUPD-LIMIT-101",
+                f"after an update of {OVER} actions (HTTP {r.status})",
+                order_req="PUPD-ADD-END" if r.status == 200 else None,
             )
             self.judge("update over the limit", r, sent, exp)
 
