@@ -58,6 +58,9 @@ class RunSpec:
     variants: tuple[str, ...] = ()  # emulator variants (the whole suite runs)
     level: str = "quick"  # --conformance-level
     label: str | None = None  # a short name for the variants part (e.g. "all-variants")
+    # requirement IDs: only the tests marked with one of them run (a fault run needs only the tests
+    # of the requirements the fault breaks; the name stays the fault's, as it is the only form used)
+    only: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -87,12 +90,16 @@ class RunSpec:
             parts.append("variant:" + ",".join(self.variants))
         if self.no_browse:
             parts.append("no-browse")
+        if self.only:
+            parts.append("only:" + ",".join(self.only))
         return "+".join(parts)
 
     @property
     def cost(self) -> int:
         """Relative duration, to start the long runs first."""
-        return LEVEL_COST.get(self.level, 3) if self.whole_suite else 1
+        if self.whole_suite:
+            return LEVEL_COST.get(self.level, 3)
+        return 0 if self.only else 1
 
 
 @dataclass

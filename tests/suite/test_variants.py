@@ -91,20 +91,8 @@ def judge(result: RunResult, record_property: pytest.RecordProperty) -> None:
     assert tests.get("passed", 0) >= 300, result.describe()  # the suite did run
 
 
-# When the all-at-once runs are off, their tests get no RunSpec, so that the session's pool (which
-# starts every RunSpec the selected tests are parametrised with) does not run them for nothing.
-COMBINED = MODE in ("all", "combined")
-
-
-@pytest.mark.parametrize(
-    "suite_run", ALL_AT_ONCE if COMBINED else [None] * len(ALL_AT_ONCE), ids=[s.profile for s in ALL_AT_ONCE]
-)
+@pytest.mark.parametrize("suite_run", ALL_AT_ONCE, ids=[s.profile for s in ALL_AT_ONCE])
 def test_suite_passes_against_all_variants_at_once(suite_run, suite_runs, record_property):
-    if suite_run is None:
-        pytest.skip(
-            "opt-in (GROOVE_VARIANT_RUNS=combined or all) until its last two false alarms in the generated "
-            "tests (REORDER-RESPONSE, ERR-OK-200) are fixed: issue 12"
-        )
     judge(suite_runs.result(suite_run), record_property)
 
 
