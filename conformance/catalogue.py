@@ -54,7 +54,7 @@ LEVELS: tuple[str, ...] = ("MUST", "SHOULD", "MAY")
 # docs/architecture.md, "Requirement IDs".
 AREAS: tuple[str, ...] = (
     "ADD", "CDEL", "PCRE", "PUPD", "PDEL", "REORDER", "BROWSE", "BATCH",
-    "PARTIAL", "AUTH", "ERR", "FMT", "XML", "ID", "NAME", "ISO",
+    "PARTIAL", "AUTH", "ERR", "FMT", "XML", "ID", "NAME", "ISO", "IOP",
 )
 ID_PATTERN = re.compile(rf"^(?:{'|'.join(AREAS)})-[A-Z0-9]+(?:-[A-Z0-9]+)?$")
 ERRATUM_PATTERN = re.compile(r"^E\d{2}$")

@@ -30,8 +30,12 @@ INVALID_AUTHORIZATION_HEADER = "INVALID_AUTHORIZATION_HEADER"
 ACCESS_TOKEN_MISSING = "ACCESS_TOKEN_MISSING"
 ACCESS_TOKEN_INVALID = "ACCESS_TOKEN_INVALID"
 
-_XBL_HEADER = re.compile(r"^XBL3\.0 x=(?P<userhash>[^;\s]+);(?P<token>\S+)$")
-_BEARER_HEADER = re.compile(r"^Bearer (?P<token>\S+)$")
+# The scheme is matched ignoring case (RFC 9110 section 11.1: `bearer` = `Bearer`; spec notes
+# section 7), the rest of the credential exactly; ``scheme`` is the scheme as the documents write it.
+_XBL_HEADER = re.compile(r"^(?P<scheme>(?i:XBL3\.0)) x=(?P<userhash>[^;\s]+);(?P<token>\S+)$")
+_BEARER_HEADER = re.compile(r"^(?P<scheme>(?i:Bearer)) (?P<token>\S+)$")
+BEARER_SCHEME = "Bearer"
+XBL_SCHEME = "XBL3.0"
 
 
 @dataclass(frozen=True)
@@ -75,26 +79,35 @@ class Profile:
         return quote_plus(f"Bearer {developer_token}")
 
     # --- server side -------------------------------------------------------------------
-    def parse_authorization(self, header: str | None) -> UserCredential | None:
-        """The credential in one Authorization header value, or None when it is malformed."""
+    def parse_authorization(self, header: str | None, *, exact_scheme: bool = False) -> UserCredential | None:
+        """The credential in one Authorization header value, or None when it is malformed.
+
+        The scheme is read in any letter case (``bearer``, ``xbl3.0``: RFC 9110 makes it
+        case-insensitive, and real clients differ); ``exact_scheme`` insists on the documents'
+        spelling (the emulator's fault ``auth-scheme-case-strict``)."""
         if header is None:
             return None
         if self.name == "groove-2016":
             m = _BEARER_HEADER.match(header)
-            return UserCredential(m.group("token")) if m else None
+            if not m or (exact_scheme and m.group("scheme") != BEARER_SCHEME):
+                return None
+            return UserCredential(m.group("token"))
         m = _XBL_HEADER.match(header)
-        if not m:
+        if not m or (exact_scheme and m.group("scheme") != XBL_SCHEME):
             return None
         return UserCredential(m.group("token"), m.group("userhash"))
 
-    def parse_access_token(self, value: str | None) -> str | None:
-        """The developer token inside an ``accessToken`` query value (already URL-decoded)."""
+    def parse_access_token(self, value: str | None, *, exact_scheme: bool = False) -> str | None:
+        """The developer token inside an ``accessToken`` query value (already URL-decoded):
+        ``Bearer {token}``, the ``Bearer`` in any letter case unless ``exact_scheme``."""
         if value is None:
             return None
-        if value.startswith("Bearer "):
-            rest = value[len("Bearer ") :].strip()
-            return rest or None
-        return None
+        scheme, space, rest = value.partition(" ")
+        if not space or scheme.lower() != BEARER_SCHEME.lower():
+            return None
+        if exact_scheme and scheme != BEARER_SCHEME:
+            return None
+        return rest.strip() or None
 
 
 def split_xbox_user_token(user_token: str) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from conformance.emulator.app import build_app
 from conformance.emulator.catalog import builtin_catalog
 from conformance.emulator.config import EmulatorConfig
-from conformance.emulator.faults import FAULTS, Fault
+from conformance.emulator.faults import FAULTS, INTEROP_FAULTS, Fault
 from conformance.emulator.server import RunningEmulator, start_in_thread
 from conformance.emulator.variants import VARIANTS, Variant, VariantSet
 
@@ -28,6 +28,7 @@ def create_app(config: EmulatorConfig):
 __all__ = [
     "EmulatorConfig",
     "FAULTS",
+    "INTEROP_FAULTS",
     "Fault",
     "RunningEmulator",
     "VARIANTS",

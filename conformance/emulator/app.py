@@ -15,6 +15,13 @@ before any look at the body):
 The variant ``body-before-auth`` swaps steps 2 and 3-4 (``Emulator.admit``); the other variants
 (``variants.py``) each change one step where that step is written.
 
+What real clients send is served (spec notes section 7): the literal path segments, the namespace
+and the browse type in any letter case (the official client builds ``collection/Add`` and
+``Collection/Tracks/browse`` from enum names), query parameter names in any letter case
+(``maxitems``, ``orderby``), the authentication scheme in any letter case, and in groove-2016 an
+``accessToken`` beside the Bearer header (it has no developer token: the value is not looked at).
+Each interop fault of ``faults.py`` turns one of these back to the letter of the documents.
+
 Any ``ApiError`` on the way becomes the table's status with an Error body and changes nothing. A
 last-resort handler turns anything else into a clean 500 INTERNAL_SERVER_ERROR body and counts it
 in ``app.state.internal_errors`` (the tests assert that bad input never gets there).
@@ -25,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -35,7 +43,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from conformance.emulator import wire
 from conformance.emulator.browse import Browser, Tokens
@@ -47,7 +56,15 @@ from conformance.emulator.operations import Operations
 from conformance.emulator.payloads import parse_playlist_action, parse_track_action_request
 from conformance.emulator.store import Store, remove_database_files
 from conformance.emulator.variants import VariantSet
-from conformance.profiles import GROOVE_2016, XBOX_2013, get_profile, split_xbox_user_token
+from conformance.profiles import (
+    ACCESS_TOKEN_INVALID,
+    GROOVE_2016,
+    PROFILES,
+    XBOX_2013,
+    Profile,
+    get_profile,
+    split_xbox_user_token,
+)
 
 NAMESPACE = "music"
 log = logging.getLogger("conformance.emulator")
@@ -80,6 +97,26 @@ POST_OPERATIONS: dict[str, PostOperation] = {
     ),
 }
 BROWSE_RESPONSE = "ContentResponse"
+# The query parameters paging reads (browse.py), by the name the pages give them.
+PAGING_PARAMETERS = ("maxItems", "page", "continuationToken", "orderBy")
+
+
+class CaseInsensitiveRoute(Route):
+    """A route whose literal segments match in any letter case (``collection/Add``), unless
+    ``strict()`` says letter for letter (the fault ``path-case-strict``). Path parameters keep
+    the letters they were sent with."""
+
+    def __init__(self, path: str, endpoint: Any, *, strict: Callable[[], bool], **kw: Any) -> None:
+        super().__init__(path, endpoint, **kw)
+        self._exact = self.path_regex
+        self.path_regex = re.compile(self._exact.pattern, re.IGNORECASE)
+        self._strict = strict
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        if match is not Match.NONE and self._strict() and not self._exact.match(scope["path"]):
+            return Match.NONE, {}
+        return match, child
 
 
 class Emulator:
@@ -126,6 +163,25 @@ class Emulator:
                 os.rmdir(self._temp_dir)
             self._temp_dir = None
 
+    # ------------------------------------------------------------------ interop leniency
+    def path_strict(self) -> bool:
+        return self.faults.on("path-case-strict")
+
+    def query_values(self, request: Request, name: str) -> list[str]:
+        return wire.query_values(request, name, exact=self.faults.on("query-names-case-strict"))
+
+    def other_xml_dialects(self) -> tuple[Profile, ...]:
+        """The dialects an XML request is read in besides the answers' own: the other documented
+        namespace (E22: the groove-2016 add page's example is in the 2013 one), except under the
+        variant xml-2013-namespace, a reading that knows the 2013 namespace only."""
+        if self.faults.on("xml-other-namespace-refused") or self.variants.on("xml-2013-namespace"):
+            return ()
+        return tuple(p for p in PROFILES.values() if p.name != self.xml_profile.name)
+
+    def browse_type(self, request: Request) -> str:
+        kind = request.path_params["type"]
+        return kind if self.path_strict() else kind.lower()
+
     # ------------------------------------------------------------------ steps
     def authenticate(self, request: Request) -> str:
         """The user name the request authenticates as, or a 401 ApiError."""
@@ -138,24 +194,28 @@ class Emulator:
             if headers and self.variants.on("two-auth-headers-400"):
                 code = "INVALID_INPUT_PARAMETER"
             raise ApiError(code, message)
-        credential = self.profile.parse_authorization(headers[0])
+        exact_scheme = self.faults.on("auth-scheme-case-strict")
+        credential = self.profile.parse_authorization(headers[0], exact_scheme=exact_scheme)
         user = self.tokens.get(credential.token) if credential else None
         if credential and credential.userhash is not None and not credential.userhash.isdigit():
             user = None
         if user is None:
             raise ApiError("INVALID_AUTHORIZATION_HEADER", MSG_NO_USER_AUTH)
+        values = self.query_values(request, "accessToken")
         if self.profile.needs_developer_token and not self.faults.on("developer-token-ignored"):
-            values = request.query_params.getlist("accessToken")
             if not values:
                 raise ApiError("ACCESS_TOKEN_MISSING", "The accessToken query parameter is required")
-            token = self.profile.parse_access_token(values[0]) if len(values) == 1 else None
+            token = None
+            if len(values) == 1:
+                token = self.profile.parse_access_token(values[0], exact_scheme=exact_scheme)
             if token is None or token != self.config.developer_token:
-                raise ApiError("ACCESS_TOKEN_INVALID", "The accessToken is not valid")
+                raise ApiError(ACCESS_TOKEN_INVALID, "The accessToken is not valid")
+        elif values and self.faults.on("access-token-beside-bearer-refused"):
+            raise ApiError(ACCESS_TOKEN_INVALID, "No accessToken is expected beside the Bearer header")
         return user
 
-    @staticmethod
-    def check_namespace(namespace: str) -> None:
-        if namespace != NAMESPACE:
+    def check_namespace(self, namespace: str) -> None:
+        if (namespace if self.path_strict() else namespace.lower()) != NAMESPACE:
             raise ApiError("INVALID_INPUT_PARAMETER", f"Unsupported namespace; use {NAMESPACE!r}")
 
     async def admit(self, request: Request, validate: Callable[[], Awaitable[T]]) -> tuple[str, T]:
@@ -172,6 +232,8 @@ class Emulator:
             request,
             xml_ignored=self.faults.on("xml-accept-ignored"),
             follow_request=not self.variants.on("xml-request-answers-json"),
+            exact_names=self.faults.on("query-names-case-strict"),
+            exact_media=self.faults.on("media-type-params-refused"),
         )
 
     def error_body(self, err: ApiError) -> dict[str, Any]:
@@ -232,13 +294,22 @@ class Emulator:
 
     async def _payload(self, request: Request, op: PostOperation) -> Any:
         body = await wire.read_body(request)
-        return op.parse(wire.decode_body(request, body, op.request_type, self.xml_profile), self.variants)
+        obj = wire.decode_body(
+            request,
+            body,
+            op.request_type,
+            self.xml_profile,
+            other_namespaces=self.other_xml_dialects(),
+            exact_media=self.faults.on("media-type-params-refused"),
+        )
+        return op.parse(obj, self.variants)
 
     def _query(self, request: Request) -> dict[str, str]:
-        """Single-valued query parameters; a repeated paging parameter is a 400."""
+        """Single-valued paging parameters under the pages' names, whatever letter case they were
+        sent in; a repeated one (in any mix of spellings) is a 400."""
         params: dict[str, str] = {}
-        for key in ("maxItems", "page", "continuationToken", "orderBy"):
-            values = request.query_params.getlist(key)
+        for key in PAGING_PARAMETERS:
+            values = self.query_values(request, key)
             if len(values) > 1:
                 raise ApiError("INVALID_INPUT_PARAMETER", f"Parameter {key} is given more than once")
             if values:
@@ -254,14 +325,14 @@ class Emulator:
             self.check_namespace(request.path_params["namespace"])
             params = self._query(request)
             assert self.browser is not None
-            self.browser.check_query(params, request.path_params["type"])
+            self.browser.check_query(params, self.browse_type(request))
             return params
 
         try:
             user, params = await self.admit(request, validate)
             assert self.store is not None and self.browser is not None
             status, body = await run_in_threadpool(
-                self.store.run, self.browser.collection, user, request.path_params["type"], params
+                self.store.run, self.browser.collection, user, self.browse_type(request), params
             )
         except ApiError as err:
             status, body = err.status, self.error_body(err)
@@ -324,8 +395,11 @@ def build_app(config: EmulatorConfig) -> Starlette:
             emulator.close()
 
     base = "/1/content/{namespace}/collection"
+    strict = emulator.path_strict
     routes = [
-        Route(f"{base}/{path}", emulator.post_endpoint(name), methods=["POST"], name=name)
+        CaseInsensitiveRoute(
+            f"{base}/{path}", emulator.post_endpoint(name), methods=["POST"], name=name, strict=strict
+        )
         for name, path in (
             ("collection_add", "add"),
             ("collection_delete", "delete"),
@@ -334,17 +408,19 @@ def build_app(config: EmulatorConfig) -> Starlette:
             ("playlist_delete", "playlists/delete"),
         )
     ] + [
-        Route(
+        CaseInsensitiveRoute(
             f"{base}/{{type}}/browse",
             emulator.guarded(emulator.browse),
             methods=["GET"],
             name="collection_browse",
+            strict=strict,
         ),
-        Route(
+        CaseInsensitiveRoute(
             "/1/content/{id}/collection/playlist/tracks/browse",
             emulator.guarded(emulator.playlist_tracks),
             methods=["GET"],
             name="playlist_tracks_browse",
+            strict=strict,
         ),
     ]
     app = Starlette(

@@ -1,8 +1,11 @@
 """Named deviations from the documents, switched on one at a time with ``--fault NAME``.
 
 A fault is data: its name, what the server then does wrong, and the requirement IDs of
-``conformance/requirements.yaml`` it violates (each list holds at least one MUST requirement, so
-the suite fails against it; the project's tests prove that). The emulator implements each fault as
+``conformance/requirements.yaml`` it violates. Most lists hold a MUST requirement, so the suite
+fails against the fault; the interop faults (``INTEROP_FAULTS``: what real clients send, spec notes
+section 7) break only SHOULD requirements, which a run reports as advisory findings without
+failing. The project's tests prove both: a failed MUST, or an advisory-failed SHOULD of the
+fault's own ``breaks``. The emulator implements each fault as
 one flag check at the place where the faithful behaviour lives (``FaultSwitch.on(name)``), never as
 a second copy of a code path.
 
@@ -161,7 +164,49 @@ _FAULTS: tuple[Fault, ...] = (
     ),
 )
 
-FAULTS: dict[str, Fault] = {f.name: f for f in _FAULTS}
+# What real clients send (spec notes section 7), refused as a stricter server would: each breaks
+# one SHOULD requirement only. The faithful emulator accepts all of it.
+_INTEROP: tuple[Fault, ...] = (
+    Fault(
+        "path-case-strict",
+        "paths are matched letter for letter: the official client's enum-cased paths "
+        "(collection/Add, Collection/Tracks/browse, the namespace Music) are 404 (or 400)",
+        ("IOP-PATH-CASE",),
+    ),
+    Fault(
+        "query-names-case-strict",
+        "query parameter names are matched letter for letter: maxitems, orderby and page are ignored",
+        ("IOP-QUERY-CASE",),
+    ),
+    Fault(
+        "auth-scheme-case-strict",
+        "the authentication scheme is matched letter for letter: Authorization: bearer (xbl3.0) is 401",
+        ("IOP-SCHEME-CASE",),
+    ),
+    Fault(
+        "access-token-beside-bearer-refused",
+        "groove-2016: a request carrying accessToken beside its Authorization: Bearer header is 401 "
+        "ACCESS_TOKEN_INVALID",
+        ("IOP-ATOKEN-BESIDE",),
+        profiles=("groove-2016",),
+    ),
+    Fault(
+        "media-type-params-refused",
+        "a Content-Type or Accept media type with parameters or in another letter case is not "
+        "recognised: such a body is 400, such an Accept is ignored",
+        ("IOP-MEDIA-PARAMS",),
+    ),
+    Fault(
+        "xml-other-namespace-refused",
+        "an XML request in the other documented namespace (groove-2016: the 2013 one its own add page "
+        "shows) is 400",
+        ("XML-NS-EITHER",),
+        profiles=("groove-2016",),
+    ),
+)
+INTEROP_FAULTS: frozenset[str] = frozenset(f.name for f in _INTEROP)
+
+FAULTS: dict[str, Fault] = {f.name: f for f in (*_FAULTS, *_INTEROP)}
 
 
 class FaultSwitch:

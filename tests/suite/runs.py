@@ -117,11 +117,24 @@ class RunResult:
     def tests(self) -> dict[str, int]:
         return (self.report or {}).get("summary", {}).get("tests", {})
 
+    @property
+    def advisory_fault(self) -> bool:
+        """A fault run whose fault breaks no MUST requirement (the interop faults): it cannot fail
+        a run, only leave advisory findings."""
+        from conformance.catalogue import load_catalogue
+        from conformance.emulator import FAULTS
+
+        breaks = FAULTS[self.spec.fault].breaks if self.spec.fault else ()
+        return bool(breaks) and all(load_catalogue()[r].level != "MUST" for r in breaks)
+
     def caught(self) -> bool:
-        """For a fault run: the run failed, and for a requirement the fault breaks."""
+        """For a fault run: the run failed, and for a requirement the fault breaks; for an
+        ``advisory_fault``: the run passed (exit 0) with one of its requirements advisory-failed."""
         from conformance.emulator import FAULTS
 
         breaks = set(FAULTS[self.spec.fault].breaks) if self.spec.fault else set()
+        if self.advisory_fault:
+            return self.exit_status == 0 and bool(breaks & set(self.verdicts("advisory-failed")))
         return self.exit_status == 1 and bool(breaks & set(self.verdicts("failed")))
 
     def findings(self, verdict: str) -> list[tuple[str, str]]:
