@@ -9,13 +9,12 @@ it printed is searched for each token, raw and URL-encoded.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from conformance.emulator import EmulatorConfig, builtin_catalog, start_in_thread
+
+from .suite_run import run_suite
 
 USER = "LEAKCHECK-user-9f3a1c"
 USERHASH = "80808017"
@@ -35,25 +34,10 @@ def test_no_token_in_any_output_of_a_real_run(tmp_path: Path) -> None:
     out = tmp_path / "report"
     catalog = tmp_path / "catalog.txt"
     catalog.write_text("\n".join(builtin_catalog()) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_")}
-    env.update(
-        GROOVE_USER_TOKEN=f"{USERHASH};{USER}",
-        GROOVE_OTHER_USER_TOKEN=OTHER,
-        GROOVE_DEVELOPER_TOKEN=DEVELOPER,
-        GROOVE_STATE_DIR=str(tmp_path / "state"),
-    )
     ignores = [f"--deselect=conformance/suite/{name}" for name in GENERATED]
     try:
-        proc = subprocess.run(
+        proc = run_suite(
             [
-                sys.executable,
-                "-m",
-                "pytest",
-                "--pyargs",
-                "conformance.suite",
-                "-p",
-                "no:cacheprovider",
-                "-q",
                 "-rA",
                 "--profile",
                 "xbox-2013",
@@ -70,12 +54,11 @@ def test_no_token_in_any_output_of_a_real_run(tmp_path: Path) -> None:
                 "not generated and not state_machine",
                 *ignores,
             ],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
+            tmp_path,
+            GROOVE_USER_TOKEN=f"{USERHASH};{USER}",
+            GROOVE_OTHER_USER_TOKEN=OTHER,
+            GROOVE_DEVELOPER_TOKEN=DEVELOPER,
+            GROOVE_STATE_DIR=str(tmp_path / "state"),
         )
     finally:
         emu.stop()
