@@ -9,7 +9,8 @@ The plugin calls, at the end of a run::
 ``report`` is a plain JSON-able dict (its shape is ``schemas/report.json``); every renderer works
 from that dict alone, so ``groove-conformance report report.json --html ...`` re-renders a
 published run without the records.  Credentials are redacted once, here, when the dict is
-built: the renderers never see them.
+built: the renderers never see them. Only credentials are (``redact.Scrubber``): the catalogue's
+text is the project's own and stays exactly as written.
 """
 
 from __future__ import annotations
@@ -217,8 +218,13 @@ def build_report(
         from conformance.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    scrub = Scrubber(secrets)
     records = list(records)
+    scrub = Scrubber(secrets)
+    # What else the run used as a credential: transcript header and query values, options under
+    # credential-like keys, URL user-info. The catalogue's own text is never scrubbed: it is the
+    # project's, quotes the documents ("Authorization: Bearer {token}") and holds no secret.
+    scrub.learn(x for rec in records for x in rec.exchanges)
+    scrub.learn_options([run.target, dict(run.options), dict(run.capabilities)])
     named = {rid for rec in records for rid in rec.requirements} | {
         c.requirement for rec in records for c in rec.checks
     }
@@ -275,7 +281,6 @@ def build_report(
                 "erratum": None,
             }
         )
-        entry["statement"] = scrub.text(entry["statement"])
         verdict = j.verdict
         if rid in baseline and verdict == FAILED:
             verdict = EXPECTED_FAILURE

@@ -24,6 +24,7 @@ from conformance.report.verdicts import (
 )
 
 REASON_MAX = 160
+STATEMENT_MAX = 240  # the requirement's statement under its failure line, for a reader without the catalogue
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~])")
 
 
@@ -112,6 +113,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                 f"- **`{r['id']}`** ({r['level']}, {verdict} on {', '.join(where)}): "
                 f"{one_line_reason(r)}{extra}"
             )
+            out.append(f"  - Requirement: {md_escape(r['statement'], STATEMENT_MAX)}")
         out.append("")
 
     unchecked = [r for r in reqs if r["verdict"] == NOT_TESTED and r.get("note")]
