@@ -114,18 +114,11 @@ class Registry:
     # ---- before the first test -------------------------------------------------------
     def snapshot(self, user: str, client: Any) -> bool:
         """Read ``user``'s playlists and tracks (browse); False when they cannot be read."""
-        playlists = browse_all(client, "playlists", "Playlists")
-        tracks = browse_all(client, "tracks", "Tracks")
-        if playlists is None or tracks is None:
+        playlists = listed_keys(client, "playlist")
+        keys = listed_keys(client, "track")
+        if playlists is None or keys is None:
             return False
-        self._before_playlists[user] = {item_key(i["Id"]) for i in playlists if isinstance(i.get("Id"), str)}
-        keys: set[str] = set()
-        for item in tracks:
-            if isinstance(item.get("Id"), str):
-                keys.add(item_key(item["Id"]))
-            other = item.get("OtherIds")
-            if isinstance(other, dict):
-                keys.update(item_key(v) for v in other.values() if isinstance(v, str))
+        self._before_playlists[user] = playlists
         self._before_tracks[user] = keys
         if self.journal:
             self.journal.snapshot(user, keys)
@@ -461,6 +454,26 @@ def _listed(client: Any, browse_type: str, member: str) -> set[str] | None:
     if items is None:
         return None
     return {item_key(i["Id"]) for i in items if isinstance(i.get("Id"), str)}
+
+
+def listed_keys(client: Any, kind: str) -> set[str] | None:
+    """What browse lists of ``kind`` ("playlist" or "track"), as ``item_key``s; None without browse.
+
+    A track counts under its collection Id and under every catalog ID its ``OtherIds`` name, so
+    that a catalog ID (of an add) is recognised as well as the Id the add answered.
+    """
+    browse_type, member = {"playlist": ("playlists", "Playlists"), "track": ("tracks", "Tracks")}[kind]
+    items = browse_all(client, browse_type, member)
+    if items is None:
+        return None
+    keys: set[str] = set()
+    for item in items:
+        if isinstance(item.get("Id"), str):
+            keys.add(item_key(item["Id"]))
+        other = item.get("OtherIds") if kind == "track" else None
+        if isinstance(other, dict):
+            keys.update(item_key(v) for v in other.values() if isinstance(v, str))
+    return keys
 
 
 def browse_all(client: Any, browse_type: str, member: str) -> list[dict] | None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from conformance.cleanup import RUN_NAME_RE, Registry, browse_all
+from conformance.cleanup import RUN_NAME_RE, Registry, browse_all, listed_keys
 from conformance.journal import Journal, Leftover, item_key, read_state, state_dir
 
 
@@ -57,7 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also delete unverified collection tracks (added on a target without browse)",
     )
-    parser.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="list the journals' items the target still has (read by browse), remove nothing",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -107,13 +111,16 @@ def main(args: argparse.Namespace) -> int:
             secrets=tuple(t for t in (*tokens.values(), developer) if t),
         )
         clients = {user: Client(config, tok, user_label=user) for user, tok in tokens.items() if tok}
+        if args.dry_run:
+            try:
+                remaining += _dry_run(tgt, profile.name, mine, clients)
+            except TransportError as exc:
+                print(f"  cannot reach {tgt}: {exc}", file=sys.stderr)
+                return 1
+            continue
         print(f"{tgt} ({profile.name}): {len(mine)} leftover item(s) in journals")
         for item in mine:
-            note = "pending add" if item.kind == "catalog" else ("" if item.verified else "unverified")
-            print(f"  {item.kind:8} {item.id}  (run {item.run}, {item.user}{', ' + note if note else ''})")
-        if args.dry_run:
-            remaining += len(mine)
-            continue
+            _print_item(item)
         by_run: dict[tuple[str, Path], list[Leftover]] = {}
         for item in mine:
             by_run.setdefault((item.run, item.journal), []).append(item)
@@ -139,6 +146,52 @@ def main(args: argparse.Namespace) -> int:
             print(f"  cannot reach {tgt}: {exc}", file=sys.stderr)
             return 1
     return 0 if remaining == 0 else 1
+
+
+def _print_item(item: Leftover, why: str = "") -> None:
+    note = "pending add" if item.kind == "catalog" else ("" if item.verified else "unverified")
+    notes = ", ".join(n for n in (note, why) if n)
+    print(f"  {item.kind:8} {item.id}  (run {item.run}, {item.user}{', ' + notes if notes else ''})")
+
+
+def _dry_run(target: str, profile: str, items: list[Leftover], clients: Mapping[str, Any]) -> int:
+    """List the journals' items the target still has (browse is the truth), remove nothing.
+
+    A journal outlives what it lists: a later run, a person or the target itself may have removed
+    an item since. Those are counted, not listed. An item whose user has no credential here, or
+    whose target cannot be browsed, cannot be checked, nor can a pending add that browse does not
+    show under its catalog ID: those are listed, with why. Returns how many items are (or may be)
+    still there.
+    """
+    listed: dict[tuple[str, str], set[str] | None] = {}
+    present: list[tuple[Leftover, str]] = []
+    gone = 0
+    for item in items:
+        client = clients.get(item.user)
+        kind = "playlist" if item.kind == "playlist" else "track"  # a pending add shows as a track
+        if client is None:
+            present.append((item, "not checked: no credential for this user"))
+            continue
+        if (item.user, kind) not in listed:
+            listed[(item.user, kind)] = listed_keys(client, kind)
+        keys = listed[(item.user, kind)]
+        if keys is None:
+            present.append((item, "not checked: the target has no usable browse endpoint"))
+        elif item_key(item.id) in keys:
+            present.append((item, ""))
+        elif item.kind == "catalog":
+            # The add may have created a track under an Id browse does not tie to this catalog
+            # ID: only adding it again tells (what cleanup does), so it stays listed.
+            present.append((item, "browse cannot tell whether it was added"))
+        else:
+            gone += 1
+    print(
+        f"{target} ({profile}): {len(items)} item(s) in journals; {len(present)} still on the target"
+        f"{' (or not checkable)' if any(why for _, why in present) else ''}, {gone} already gone"
+    )
+    for item, why in present:
+        _print_item(item, why)
+    return len(present)
 
 
 def _sweep_target(clients: Mapping[str, Any], run: str | None) -> int:

@@ -24,16 +24,18 @@ import functools
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urljoin
 
 import httpx
 
 from conformance import __version__
 from conformance.profiles import Profile
 from conformance.records import Exchange
+from conformance.report.redact import REDACTED as REDACTED  # re-exported: tests and callers read it here
+from conformance.report.redact import Scrubber
 
 # --- bounds ------------------------------------------------------------------------------
 DEFAULT_TIMEOUT_S = 10.0  # per request: connect, each read, and the whole answer
@@ -46,9 +48,6 @@ RETRY_BUDGET_S = 5.0  # total sleep allowed for those retries
 MAX_REDIRECTS = 5  # same-origin redirects followed per request
 MAX_EXCHANGES_PER_TEST = 200  # transcript entries kept per test (the latest ones)
 
-REDACTED = "[REDACTED]"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
-_SECRET_QUERY = frozenset({"accesstoken", "access_token"})
 
 
 class TransportError(Exception):
@@ -135,55 +134,10 @@ class Response:
 
 
 # --- redaction ---------------------------------------------------------------------------
-class Redactor:
-    """Blanks credentials: known secret values anywhere, and credential-carrying headers/params."""
-
-    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
-        forms: set[str] = set()
-        for secret in secrets:
-            if not secret:
-                continue
-            for part in {secret, *secret.split(";")}:
-                if len(part) >= 4:
-                    forms.update({part, quote(part, safe=""), quote_plus(part)})
-        self._forms = sorted(forms, key=len, reverse=True)
-
-    def text(self, value: str) -> str:
-        for form in self._forms:
-            if form in value:
-                value = value.replace(form, REDACTED)
-        return value
-
-    def url(self, url: str) -> str:
-        parts = urlsplit(url)
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        query = parts.query
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            query = urlencode(
-                [(k, REDACTED if k.lower() in _SECRET_QUERY else v) for k, v in pairs], safe="[]"
-            )
-        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
-
-    def header(self, name: str, value: str) -> str:
-        lname = name.lower()
-        if lname in ("authorization", "proxy-authorization"):
-            scheme, sep, rest = value.partition(" ")
-            if not value.strip():
-                return value  # an empty header is what the test sent, and it carries nothing
-            if sep and rest.strip() and len(scheme) <= 16:
-                return f"{scheme} {REDACTED}"
-            return REDACTED
-        if lname in _SECRET_HEADERS or "token" in lname:
-            return REDACTED
-        return self.text(value)
-
-    def headers(self, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for name, value in pairs:
-            red = self.header(name, value)
-            out[name] = f"{out[name]}, {red}" if name in out else red
-        return out
+# One implementation for transcripts and reports (conformance.report.redact): the credentials
+# this client was given are blanked wherever they appear, credential headers and query
+# parameters by name; nothing else.
+Redactor = Scrubber
 
 
 def _body_text(data: bytes | None, redactor: Redactor) -> tuple[str | None, bool]:

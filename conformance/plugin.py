@@ -1127,7 +1127,11 @@ def verify(request: pytest.FixtureRequest) -> Verify:
         )
     harness = _harness(request.config)
     state.verify = Verify(
-        state.requirements, state.checks, level_of=_level_of, strict=harness.settings.strict
+        state.requirements,
+        state.checks,
+        level_of=_level_of,
+        strict=harness.settings.strict,
+        transcript=state.exchanges,
     )
     return state.verify
 

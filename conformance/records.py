@@ -39,6 +39,10 @@ class CheckResult:
     message: str
     expected: str | None = None
     actual: str | None = None
+    # The operation of the request the test had sent last when the check was made (its request
+    # log): what the per-operation verdicts of the report count the check under. None when the
+    # test had sent nothing an operation of the contract matches (or the check judged them all).
+    operation: str | None = None
 
 
 @dataclass

@@ -16,14 +16,15 @@ and the state machine do, so that every path reaches the same verdict on the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from conformance import judging
 from conformance.judging import Finding, show
-from conformance.records import CheckResult
+from conformance.records import CheckResult, Exchange
 
-__all__ = ["Verify", "VerifyUsageError", "blocks", "show"]
+__all__ = ["Verify", "VerifyUsageError", "blocks", "operation_of", "show"]
 
 
 class VerifyUsageError(Exception):
@@ -35,8 +36,25 @@ def blocks(level: str, strict: bool) -> bool:
     return strict or level not in ("SHOULD", "MAY")
 
 
+def operation_of(exchange: Exchange) -> str | None:
+    """The operationId of a logged request, matched on its path's tail (the target's base URL
+    may carry a path of its own before the contract's ``/1/...``)."""
+    from conformance.client import operation_for
+
+    path = urlsplit(exchange.url).path
+    for i, char in enumerate(path):
+        if char == "/" and (op := operation_for(exchange.method, path[i:])):
+            return op
+    return None
+
+
 class Verify:
-    """The ``verify`` fixture of one test."""
+    """The ``verify`` fixture of one test.
+
+    ``transcript`` is the test's request log (the list its clients append to): each check is
+    tied to the operation of the request sent last before it, the one it judges, so that the
+    report counts it under that operation and no other.
+    """
 
     def __init__(
         self,
@@ -45,11 +63,13 @@ class Verify:
         *,
         level_of: Callable[[str], str],
         strict: bool = False,
+        transcript: Sequence[Exchange] | None = None,
     ) -> None:
         self.requirements = tuple(requirements)
         self.checks = checks
         self._level_of = level_of
         self.strict = strict
+        self._transcript = transcript
 
     # ---- the primitive -----------------------------------------------------------------
     def that(self, req: str, cond: Any, message: str, expected: Any = None, actual: Any = None) -> bool:
@@ -71,6 +91,7 @@ class Verify:
                 message=finding.message,
                 expected=None if finding.expected is None else show(finding.expected),
                 actual=None if finding.actual is None else show(finding.actual),
+                operation=operation_of(self._transcript[-1]) if self._transcript else None,
             )
         )
         return finding.passed
@@ -130,4 +151,3 @@ class Verify:
                 + ")"
             )
         return "\n".join(lines)
-

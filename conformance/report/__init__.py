@@ -9,7 +9,8 @@ The plugin calls, at the end of a run::
 ``report`` is a plain JSON-able dict (its shape is ``schemas/report.json``); every renderer works
 from that dict alone, so ``groove-conformance report report.json --html ...`` re-renders a
 published run without the records.  Credentials are redacted once, here, when the dict is
-built: the renderers never see them.
+built: the renderers never see them. Only credentials are (``redact.Scrubber``): the catalogue's
+text is the project's own and stays exactly as written.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from conformance.report.verdicts import (
     blocks,
     count,
     judge,
+    operation_scope,
 )
 
 __all__ = [
@@ -100,6 +102,7 @@ def _test_entry(record: TestRecord, checks: list, scrub: Scrubber) -> dict[str, 
                 "message": scrub.text(c.message or ""),
                 "expected": scrub.text(c.expected) if c.expected is not None else None,
                 "actual": scrub.text(c.actual) if c.actual is not None else None,
+                "operation": c.operation,
             }
             for c in checks
         ],
@@ -113,8 +116,8 @@ def _summary(requirements: list[dict[str, Any]], records: list[TestRecord]) -> d
         by_level[level] = count(r["verdict"] for r in requirements if r["level"] == level)
     for r in requirements:
         by_level.setdefault(r["level"], count(()))
-        for op in r["operations"] or [GENERAL]:
-            by_operation.setdefault(op, count(()))[r["verdict"]] += 1
+        for op, verdict in r["by_operation"].items():
+            by_operation.setdefault(op, count(()))[verdict] += 1
     for r in requirements:
         if r["level"] not in LEVELS:
             by_level[r["level"]][r["verdict"]] += 1
@@ -153,6 +156,38 @@ def _overall(by_verdict: dict[str, int], strict: bool) -> dict[str, Any]:
     }
 
 
+def _operation_verdicts(
+    judged: Mapping[str, str],
+    operations: Mapping[str, list[str]],
+    records: list[TestRecord],
+    *,
+    strict: bool,
+    not_applicable: list[str],
+) -> dict[str, dict[str, str]]:
+    """Requirement ID -> operation -> the verdict from the evidence of that operation alone.
+
+    ``judged`` maps each judged ID to its level.  A requirement of several operations that failed
+    on one is failed there, and elsewhere whatever that operation's own checks say (not-tested
+    where none was made): see ``verdicts.operations_of`` for which evidence bears on which.
+    """
+    out: dict[str, dict[str, str]] = {rid: {} for rid in judged}
+    for op in sorted({o for ops in operations.values() for o in ops}):
+        scoped = judge(
+            dict(judged),
+            records,
+            strict=strict,
+            not_applicable=not_applicable,
+            scope=operation_scope(op, operations),
+        )
+        for rid in judged:
+            if op in operations.get(rid, ()):
+                out[rid][op] = scoped[rid].verdict
+    # In the catalogue's order of each requirement's operations.
+    return {
+        rid: {op: by_op[op] for op in operations.get(rid, ()) if op in by_op} for rid, by_op in out.items()
+    }
+
+
 def applies(req: Any, profile: str) -> bool:
     """Whether a catalogue requirement holds in ``profile``: its ``profiles`` name it, or are empty."""
     profiles = tuple(getattr(req, "profiles", ()) or ())
@@ -183,8 +218,13 @@ def build_report(
         from conformance.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    scrub = Scrubber(secrets)
     records = list(records)
+    scrub = Scrubber(secrets)
+    # What else the run used as a credential: transcript header and query values, options under
+    # credential-like keys, URL user-info. The catalogue's own text is never scrubbed: it is the
+    # project's, quotes the documents ("Authorization: Bearer {token}") and holds no secret.
+    scrub.learn(x for rec in records for x in rec.exchanges)
+    scrub.learn_options([run.target, dict(run.options), dict(run.capabilities)])
     named = {rid for rec in records for rid in rec.requirements} | {
         c.requirement for rec in records for c in rec.checks
     }
@@ -216,6 +256,14 @@ def build_report(
         not_applicable=not_applicable,
     )
     baseline = dict(baseline or {})
+    operations = {rid: list(getattr(applicable.get(rid), "operations", ()) or ()) for rid in judgements}
+    per_operation = _operation_verdicts(
+        {rid: j.level for rid, j in judgements.items()},
+        operations,
+        records,
+        strict=strict,
+        not_applicable=not_applicable,
+    )
 
     requirements: list[dict[str, Any]] = []
     for rid, j in judgements.items():
@@ -233,11 +281,14 @@ def build_report(
                 "erratum": None,
             }
         )
-        entry["statement"] = scrub.text(entry["statement"])
         verdict = j.verdict
         if rid in baseline and verdict == FAILED:
             verdict = EXPECTED_FAILURE
         entry["verdict"] = verdict
+        entry["by_operation"] = {
+            op: EXPECTED_FAILURE if rid in baseline and v == FAILED else v
+            for op, v in (per_operation[rid] or {GENERAL: verdict}).items()
+        }
         entry["baseline"] = None
         if rid in baseline:
             status = {FAILED: _baseline.EXPECTED, PASSED: _baseline.STALE}.get(j.verdict, _baseline.UNUSED)
@@ -254,6 +305,7 @@ def build_report(
                 {
                     "test": f.record.nodeid,
                     "kind": f.kind,
+                    "operation": f.operation,
                     "blocking": blocks(entry["level"], strict),
                     "message": scrub.text(f.message or ""),
                     "expected": scrub.text(f.expected) if f.expected is not None else None,

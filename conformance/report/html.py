@@ -18,7 +18,13 @@ from markupsafe import Markup
 
 from conformance.report.baseline import STATUS_HELP
 from conformance.report.text import transcript
-from conformance.report.verdicts import LEVELS, NOT_APPLICABLE_HELP, VERDICT_HELP, VERDICTS
+from conformance.report.verdicts import (
+    LEVELS,
+    NOT_APPLICABLE_HELP,
+    VERDICT_HELP,
+    VERDICTS,
+    verdicts_by_operation,
+)
 
 # C0 controls (NUL, ESC, ...) from hostile bodies are not text: shown as U+FFFD, never passed on.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -61,6 +67,7 @@ def render_html(report: Mapping[str, Any]) -> str:
         requirements=requirements,
         verdicts=VERDICTS,
         operations=operations,
+        op_verdicts={q["id"]: verdicts_by_operation(q) for q in requirements},
         levels=levels,
         verdict_help=VERDICT_HELP,
         not_applicable_help=NOT_APPLICABLE_HELP,

@@ -1,6 +1,7 @@
 """report.md: the run in a few lines, for a README or a pull-request comment.
 
-Overall line first, then one table per operation (requirements grouped by verdict), then the
+Overall line first, then one table per operation (requirements grouped by their verdict on that
+operation, from that operation's checks alone), then the
 failures with their requirement IDs and a one-line reason, advisory failures apart, then the
 requirements that tests name but never check, and those of another profile (not applicable).  Text that
 came from the target (messages, actual values) is escaped: a PR comment renders HTML and
@@ -13,9 +14,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from conformance.report.verdicts import ADVISORY_FAILED, EXPECTED_FAILURE, FAILED, NOT_TESTED, VERDICTS
+from conformance.report.verdicts import (
+    ADVISORY_FAILED,
+    EXPECTED_FAILURE,
+    FAILED,
+    NOT_TESTED,
+    VERDICTS,
+    verdicts_by_operation,
+)
 
 REASON_MAX = 160
+STATEMENT_MAX = 240  # the requirement's statement under its failure line, for a reader without the catalogue
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~])")
 
 
@@ -72,14 +81,15 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             out.append(f"| {level} | " + " | ".join(str(counts.get(v, 0)) for v in VERDICTS) + " |")
     out.append("")
 
+    per_op = {r["id"]: verdicts_by_operation(r) for r in reqs}
     for op in report["summary"]["by_operation"]:
-        members = [r for r in reqs if op in (r["operations"] or ["general"])]
+        members = [r for r in reqs if op in per_op[r["id"]]]
         out.append(f"### {op}")
         out.append("")
-        out.append("| Verdict | # | Requirements |")
+        out.append("| Verdict on this operation | # | Requirements |")
         out.append("|---|---:|---|")
         for v in VERDICTS:
-            group = [r for r in members if r["verdict"] == v]
+            group = [r for r in members if per_op[r["id"]][op] == v]
             if group:
                 out.append(f"| {v} | {len(group)} | {_ids(group)} |")
         out.append("")
@@ -98,10 +108,12 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             extra = ""
             if verdict == EXPECTED_FAILURE and r.get("baseline"):
                 extra = f" — baseline: {md_escape(r['baseline']['reason'], REASON_MAX)}"
+            where = [op for op, v in per_op[r["id"]].items() if v == verdict] or list(per_op[r["id"]])
             out.append(
-                f"- **`{r['id']}`** ({r['level']}, {', '.join(r['operations']) or 'general'}): "
+                f"- **`{r['id']}`** ({r['level']}, {verdict} on {', '.join(where)}): "
                 f"{one_line_reason(r)}{extra}"
             )
+            out.append(f"  - Requirement: {md_escape(r['statement'], STATEMENT_MAX)}")
         out.append("")
 
     unchecked = [r for r in reqs if r["verdict"] == NOT_TESTED and r.get("note")]

@@ -24,13 +24,19 @@ Requirements of another profile than the run's are not judged at all: ``build_re
 them out (report.json lists them under ``not_applicable``) and passes them here as
 ``not_applicable``, so that a test naming one cannot give it a verdict.
 
+Per operation, the same rules are applied to the evidence of that operation alone
+(``operation_scope``): a check counts under the operation of the request it judged
+(``CheckResult.operation``), so a requirement of seven operations that fails on browse is failed
+under browse and, elsewhere, whatever those operations' own checks say (``not-tested`` without
+any).  The requirement's own verdict is the one above, from all of its evidence.
+
 ``expected-failure`` is not computed here: it is a ``failed`` verdict that a baseline lists
 (see ``baseline.py``).  A MAY requirement is treated like a SHOULD one: advisory unless ``--strict``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +71,7 @@ class Failure:
     message: str
     expected: str | None
     actual: str | None
+    operation: str | None = None  # of the failed check (CheckResult.operation)
 
 
 @dataclass
@@ -101,18 +108,26 @@ def _failed_outside_checks(record: TestRecord, levels: dict[str, str], strict: b
     return not any(not c.passed and blocks(levels.get(c.requirement, "MUST"), strict) for c in record.checks)
 
 
+# Whether one piece of evidence counts: (record, requirement ID, its check, or None for what the
+# test as a whole says of the requirement: a failure outside checks, a skip, a marker unchecked).
+Scope = Callable[[TestRecord, str, CheckResult | None], bool]
+
+
 def judge(
     levels: dict[str, str],
     records: Iterable[TestRecord],
     *,
     strict: bool,
     not_applicable: Iterable[str] = (),
+    scope: Scope | None = None,
 ) -> dict[str, Judgement]:
     """Verdicts for every requirement in ``levels`` (ID -> level) and any other ID a record names.
 
     ``levels`` is the catalogue reduced to what the verdict needs, so that this module can be
     used (and tested) without loading the catalogue.  IDs in ``not_applicable`` (requirements of
-    another profile) are never judged, whatever the records say of them.
+    another profile) are never judged, whatever the records say of them.  ``scope`` keeps only
+    some of the evidence (``operation_scope``: what bears on one operation); whether a test
+    failed outside its checks is still read from the whole record.
     """
     records = list(records)
     excluded = set(not_applicable)
@@ -129,7 +144,12 @@ def judge(
                 continue
             j = judgements.setdefault(rid, Judgement(rid, levels.get(rid, "MUST"), NOT_TESTED))
             ev = evidence.setdefault(rid, {"pass": False, "fail": False, "block": False})
-            checks = [c for c in record.checks if c.requirement == rid]
+            checks = [
+                c for c in record.checks if c.requirement == rid and (scope is None or scope(record, rid, c))
+            ]
+            whole = scope is None or scope(record, rid, None)
+            if not checks and not whole:
+                continue
             j.tests.append((record, checks))
             for c in checks:  # checks count whatever became of the test afterwards
                 if c.passed:
@@ -137,8 +157,8 @@ def judge(
                 else:
                     ev["fail"] = True
                     ev["block"] |= blocks(j.level, strict)
-                    j.failures.append(Failure(record, "check", c.message, c.expected, c.actual))
-            if outside and rid in record.requirements:
+                    j.failures.append(Failure(record, "check", c.message, c.expected, c.actual, c.operation))
+            if outside and rid in record.requirements and whole:
                 ev["fail"] = True
                 ev["block"] |= blocks(j.level, strict)
                 what = (
@@ -164,6 +184,42 @@ def judge(
         else:
             j.verdict = NOT_TESTED
     return judgements
+
+
+def operations_of(record: TestRecord, operations: Sequence[str], check: CheckResult | None) -> set[str]:
+    """Which of a requirement's ``operations`` a piece of evidence bears on.
+
+    A check counts under the operation it judged (``CheckResult.operation``: the request the test
+    had sent last).  What a test says as a whole (and a check made after a request of another
+    operation, say a read-back browse) counts under the requirement's operations that the test's
+    checks judged.  Only when nothing ties it to one does it count under all of them, so that a
+    failure is never hidden.
+    """
+    if check is not None and check.operation in operations:
+        return {check.operation}
+    exercised = {c.operation for c in record.checks if c.operation in operations}
+    return exercised or set(operations)
+
+
+def operation_scope(operation: str, operations: Mapping[str, Sequence[str]]) -> Scope:
+    """The evidence that bears on ``operation``; ``operations`` maps requirement IDs to theirs."""
+
+    def keep(record: TestRecord, rid: str, check: CheckResult | None) -> bool:
+        return operation in operations_of(record, operations.get(rid, ()), check)
+
+    return keep
+
+
+def verdicts_by_operation(requirement: Mapping[str, Any]) -> dict[str, str]:
+    """A report.json requirement's verdict per operation (``general`` when it names none).
+
+    Reports written before per-operation verdicts existed hold only the overall one: it stands
+    under each of the requirement's operations, as those reports showed it.
+    """
+    by_op = requirement.get("by_operation")
+    if isinstance(by_op, Mapping) and by_op:
+        return dict(by_op)
+    return dict.fromkeys(requirement.get("operations") or ["general"], requirement["verdict"])
 
 
 def count(items: Iterable[str]) -> dict[str, int]:

@@ -87,11 +87,16 @@ def test_without_browse_added_tracks_are_left_and_listed(emulator):
     assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [added]
 
 
-def test_cleanup_command_removes_what_an_interrupted_run_left(emulator, tmp_path, monkeypatch, capsys):
+def command_env(monkeypatch, tmp_path) -> None:
+    """What ``groove-conformance cleanup`` reads: the state directory and the user's token only."""
     monkeypatch.setenv("GROOVE_STATE_DIR", str(tmp_path))
     for var in ("GROOVE_TARGET", "GROOVE_OTHER_USER_TOKEN", "GROOVE_DEVELOPER_TOKEN", "GROOVE_PROFILE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("GROOVE_USER_TOKEN", USER)
+
+
+def test_cleanup_command_removes_what_an_interrupted_run_left(emulator, tmp_path, monkeypatch, capsys):
+    command_env(monkeypatch, tmp_path)
     journal = Journal(
         journal_path("feedbeef", "gw0"), target=emulator.url, profile="groove-2016", run_id="feedbeef"
     )
@@ -161,3 +166,42 @@ def test_an_unanswered_add_is_settled_by_adding_again(emulator):
     assert result.clean and result.removed_tracks == 1, result.left
     assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [own]
     assert reg.pending_adds("user") == []
+
+
+def test_dry_run_lists_what_the_target_still_has_not_the_journal(emulator, tmp_path, monkeypatch, capsys):
+    """A journal outlives its items: dry-run reads the target (browse) and lists only what is still
+    there, counting the rest as already gone. Nothing is removed."""
+    command_env(monkeypatch, tmp_path)
+    journal = Journal(
+        journal_path("0ddba11a", "gw0"), target=emulator.url, profile="groove-2016", run_id="0ddba11a"
+    )
+    reg = Registry("0ddba11a", journal=journal)
+    c = client_for(emulator, reg)
+    reg.snapshot("user", c)
+    made = [
+        c.playlist_create({"Name": reg.name("left")}).body["PlaylistActionResult"]["Id"] for _ in range(4)
+    ]
+    track = c.collection_add([VALID]).body["TrackActionResults"][0]["Id"]
+    # Removed behind the journal's back (another process, a person): the journal still lists them.
+    outside = client_for(emulator)
+    for pid in made[:3]:
+        assert outside.playlist_delete({"Id": pid}).status == 200
+    assert len(read_journal(journal.path)) == 5
+
+    parser = argparse.ArgumentParser()
+    cleanup_command.add_arguments(parser)
+    assert cleanup_command.main(parser.parse_args(["--dry-run"])) == 1  # something is still there
+    out = capsys.readouterr().out
+    assert "5 item(s) in journals; 2 still on the target, 3 already gone" in out, out
+    assert made[3] in out and track in out
+    assert not any(pid in out for pid in made[:3]), out
+    assert USER not in out
+    # Nothing was removed, and the journal is kept.
+    assert [p["Id"] for p in browse_all(c, "playlists", "Playlists")] == [made[3]]
+    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [track]
+    assert journal.path.exists()
+
+    outside.playlist_delete({"Id": made[3]})
+    outside.collection_delete([track])
+    assert cleanup_command.main(parser.parse_args(["--dry-run"])) == 0
+    assert "0 still on the target, 5 already gone" in capsys.readouterr().out

@@ -209,3 +209,72 @@ def test_repro_command_replays_the_exchange_through_a_shell(tmp_path: Path) -> N
     assert seen["path"] == "/1/content/music/collection/add?accessToken=Bearer+dev-9&contentType=json"
     assert seen["type"] == "application/json"
     assert seen["body"] == "{'x': \"$HOME\"}"
+
+
+# --- the catalogue's own text is not a credential -------------------------------------------------
+
+
+def test_catalogue_text_survives_while_the_run_token_does_not(tmp_path: Path) -> None:
+    """ "Authorization: Bearer {token}" is the catalogue quoting the documents: report.json, .html
+    and .md show it exactly as written, while the token the run was given, quoted in the very
+    same failure, is blanked everywhere."""
+    from markupsafe import escape
+
+    from conformance.catalogue import load_catalogue
+    from conformance.report.markdown import md_escape
+
+    catalogue = {
+        rid: req for rid, req in load_catalogue().items() if rid in ("AUTH-BEARER", "FMT-ACCEPT-XML")
+    }
+    bearer = catalogue["AUTH-BEARER"]
+    assert "{token}" in bearer.statement and "{token}" in bearer.source.quote  # what the test is about
+    sent = f"Bearer {USER_TOKEN}"
+    rec = records.TestRecord(
+        "conformance/suite/test_auth_rejection.py::test_bearer[collection_add]",
+        ["AUTH-BEARER"],
+        "failed",
+        0.1,
+        f"sent Authorization: {sent}",
+        checks=[
+            CheckResult(
+                "AUTH-BEARER", False, f"Authorization: {sent} was refused", "200", "401", "collection_add"
+            )
+        ],
+        exchanges=[_exchange(sent)],
+    )
+    report = build_report(
+        fake_run(), [rec], strict=False, baseline=None, catalogue=catalogue, secrets=[USER_TOKEN]
+    )
+    write_reports(report, tmp_path)
+    entry = {q["id"]: q for q in report["requirements"]}["AUTH-BEARER"]
+    assert entry["statement"] == bearer.statement
+    assert entry["source"]["quote"] == bearer.source.quote
+    saved = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert {q["id"]: q for q in saved["requirements"]}["AUTH-BEARER"]["statement"] == bearer.statement
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert str(escape(bearer.statement)) in html and str(escape(bearer.source.quote)) in html
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert md_escape(bearer.statement) in md and "{token}" in md
+    for name in REPORT_FILES:
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert f"Bearer {REDACTED}}}" not in text, name  # the old mangling
+    assert _leaks(tmp_path, [USER_TOKEN]) == {}
+    failure = entry["failures"][0]
+    assert failure["message"].startswith("Authorization: ") and failure["message"].endswith(
+        f"{REDACTED} was refused"
+    )
+    assert USER_TOKEN not in failure["exchanges"][0]["repro"]
+
+
+def test_one_redaction_for_transcripts_and_reports_and_it_leaves_shapes_alone() -> None:
+    from conformance import client
+
+    assert client.Redactor is Scrubber and client.REDACTED == REDACTED
+    scrub = Scrubber([USER_TOKEN])
+    for text in (
+        "Authorization: Bearer {token}",
+        "Authorization: XBL3.0 x={userhash};{token}",
+        "accessToken=Bearer+x",
+    ):
+        assert scrub.text(text) == text
+    assert scrub.text(f"Authorization: Bearer {USER_TOKEN}") == f"Authorization: Bearer {REDACTED}"

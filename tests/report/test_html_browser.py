@@ -181,3 +181,69 @@ def test_report_renders_filters_and_has_a_clean_console(report_page, tmp_path: P
     assert b.console_problems() == []
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 10_000  # a real rendering, not a blank page
+
+
+LONG_NODEID = (
+    "conformance/suite/test_content_negotiation.py::test_answer_format"
+    "[playlist_tracks_browse-xml-body-content-type-param-json-with-a-very-long-parameter-id-"
+    + "x" * 120
+    + "]"
+)
+
+
+def _wide_failure_records() -> list:
+    """A failure whose every part is one long unbreakable word: node ID, URL, body, actual value."""
+    import dataclasses
+
+    from conformance.records import CheckResult
+
+    recs = fake_records(leaky=False)
+    first = recs[0]
+    long_url = first.exchanges[0].url + "&continuationToken=" + "c" * 400
+    long_body = '{"TrackActionResults":[{"InputId":"' + "music." + "A" * 600 + '"}]}'
+    exchange = dataclasses.replace(first.exchanges[0], url=long_url, response_body=long_body)
+    recs[0] = dataclasses.replace(
+        first,
+        nodeid=LONG_NODEID,
+        checks=[
+            CheckResult("ADD-LIMIT-101", False, "status was 200, expected 400", "400", "200" + "9" * 500),
+            *first.checks[1:],
+        ],
+        exchanges=[exchange],
+    )
+    return recs
+
+
+def test_an_expanded_failure_fits_a_1280_px_window(browser: Browser, tmp_path: Path) -> None:
+    """Long node IDs, URLs and bodies wrap: nothing of an open failure sits off-screen."""
+    report = build_report(
+        fake_run(), _wide_failure_records(), strict=False, baseline=None, catalogue=fake_catalogue()
+    )
+    out = tmp_path / "wide"
+    write_reports(report, out)
+    browser.navigate((out / "report.html").as_uri())
+    assert browser.evaluate("window.innerWidth") == 1280
+    browser.evaluate("""(() => {
+        const d = document.querySelector('#req-ADD-LIMIT-101 details.failure');
+        d.open = true;
+        d.querySelector('summary').scrollIntoView();
+    })()""")
+    widths = browser.evaluate("""({
+        scroll: document.documentElement.scrollWidth,
+        body: document.body.scrollWidth,
+        viewport: document.documentElement.clientWidth,
+    })""")
+    _keep(browser.screenshot(tmp_path / "report-wide-failure.png"))
+    assert widths["scroll"] <= widths["viewport"] and widths["body"] <= widths["viewport"], widths
+    boxes = browser.evaluate("""[...document.querySelectorAll(
+            '#req-ADD-LIMIT-101 details.failure pre, #req-ADD-LIMIT-101 details.failure summary')]
+        .map(e => { const r = e.getBoundingClientRect();
+                    return {cls: e.className || e.tagName, left: r.left, right: r.right, width: r.width,
+                            hidden: e.scrollWidth - e.clientWidth}; })""")
+    kinds = {b["cls"] for b in boxes}
+    assert {"repro", "transcript", "SUMMARY"} <= kinds, kinds  # the repro, the answer, the node ID
+    viewport = widths["viewport"]
+    # Inside the window, and wrapped: no box hides part of its text behind a horizontal scroll.
+    off = [b for b in boxes if b["left"] < 0 or b["right"] > viewport or b["width"] <= 0 or b["hidden"] > 1]
+    assert off == [], off
+    assert browser.console_problems() == []

@@ -8,12 +8,23 @@
   var shownCount = document.getElementById("shown-count");
   var noMatch = document.getElementById("no-match");
 
+  // The row's verdict on one operation ("op=verdict" pairs), null when it does not list it.
+  function verdictOn(row, op) {
+    var pairs = row.getAttribute("data-op-verdicts").split(" ");
+    for (var i = 0; i < pairs.length; i += 1) {
+      var cut = pairs[i].indexOf("=");
+      if (pairs[i].slice(0, cut) === op) { return pairs[i].slice(cut + 1); }
+    }
+    return null;
+  }
+
   function matches(row) {
-    var ops = " " + row.getAttribute("data-operations") + " ";
     var q = text.value.trim().toLowerCase();
-    return (!verdict.value || row.getAttribute("data-verdict") === verdict.value) &&
+    // With an operation chosen, the verdict filter reads the verdict on that operation.
+    var shown = operation.value ? verdictOn(row, operation.value) : row.getAttribute("data-verdict");
+    return shown !== null &&
+      (!verdict.value || shown === verdict.value) &&
       (!level.value || row.getAttribute("data-level") === level.value) &&
-      (!operation.value || ops.indexOf(" " + operation.value + " ") >= 0) &&
       (!q || row.getAttribute("data-search").indexOf(q) >= 0);
   }
 
