@@ -166,11 +166,13 @@ class Settings:
             timeout = float(values["groove_request_timeout"] or 10.0)
         except ValueError:
             raise SettingsError(
-                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be a number of seconds"
+                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be a number of seconds, "
+                f"not {values['groove_request_timeout']!r}"
             ) from None
         if not 0 < timeout <= 600:
             raise SettingsError(
-                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be between 0 and 600 seconds"
+                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be more than 0 and at most 600 "
+                f"seconds, not {timeout:g}"
             )
         return cls(
             target=target,
