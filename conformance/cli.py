@@ -9,6 +9,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
+
+from conformance import __version__
+
+# A usage error (an unknown option, a bad value) exits with pytest's usage-error status, as the
+# same mistake does through ``pytest``: 1 means only "the server does not conform".
+from conformance.plugin import EXIT_USAGE_ERROR
+
+
+class UsageParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status EXIT_USAGE_ERROR (not 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 # sub-command -> (module, help). Each module defines add_arguments(parser) and main(args) -> int.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -21,7 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="groove-conformance", description=__doc__.splitlines()[0])
+    parser = UsageParser(prog="groove-conformance", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text)

@@ -22,6 +22,18 @@ def is_guid_id(value: str) -> bool:
     return bool(GUID_ID.match(value))
 
 
+# A catalog track ID: the case-sensitive ``music.`` namespace and an ID with no blank or list
+# separator in it. The ID itself is opaque (namespace.md shows ``music.A83EB907-…`` and
+# ``music.AQQfoAnP2FoMuUGhob9VNyDIRAe5PqgAAQ``); IDs of the playlist sub-namespaces are not tracks.
+TRACK_ID = re.compile(r"^music\.[^\s,;]+$")
+NOT_TRACK_NAMESPACES = ("music.playlist.", "music.playlistforyou.")
+
+
+def is_track_id(value: str) -> bool:
+    """Whether ``value`` has the form of a catalog track ID (not whether any catalog holds it)."""
+    return bool(TRACK_ID.match(value)) and not value.startswith(NOT_TRACK_NAMESPACES)
+
+
 def canonical(value: str) -> str:
     """E13: ``music.`` + the upper-case GUID for a GUID-form ID; any other ID unchanged."""
     if GUID_ID.match(value):

@@ -25,19 +25,22 @@ A suite run goes like this:
 
 from __future__ import annotations
 
+import inspect
 import os
 import secrets
+import sys
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from conformance import __version__, judging
-from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS
+from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS, CatalogFileError, read_catalog_file
 from conformance.cleanup import CleanupResult, Registry, new_run_id
 from conformance.client import NONE, Client, ClientConfig, GuardError, TransportError
 from conformance.journal import Journal, journal_path
@@ -45,10 +48,12 @@ from conformance.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from conformance.records import CheckResult, Exchange, RunInfo, TestRecord
 from conformance.verify import Verify, VerifyUsageError
 
-# Exit status when the run cannot start: the target is unreachable, refuses the token, is not
-# the API, or the options needed to reach it are missing. pytest's own "usage error" code: the
-# run was asked for something that cannot be done, and nothing was tested.
-EXIT_TARGET_UNAVAILABLE = 4
+# Exit status of a usage error: an option with a value that cannot be used, or a target that is
+# unreachable, refuses the token or is not a Groove API. pytest's own code, so that a mistake of
+# the user is never read as a verdict (1 means only "the server does not conform"): nothing was
+# tested and no report is written. ``groove-conformance`` exits with it for its own usage errors.
+EXIT_USAGE_ERROR = int(pytest.ExitCode.USAGE_ERROR)
+EXIT_TARGET_UNAVAILABLE = EXIT_USAGE_ERROR
 
 MARKER = "requirement"
 DEFAULT_LEVEL = "standard"
@@ -112,6 +117,7 @@ class Settings:
     level: str
     baseline: Path | None
     request_timeout: float
+    catalog_ids: tuple[str, ...] = field(default=(), repr=False)  # read from catalog_file
 
     @classmethod
     def from_config(cls, config: pytest.Config, environ: dict[str, str] | None = None) -> Settings:
@@ -136,16 +142,23 @@ class Settings:
                 f"--conformance-level / GROOVE_CONFORMANCE_LEVEL: unknown level {level!r}; "
                 f"choose one of {', '.join(LEVELS)}"
             )
-        target = values["groove_target"]
-        if target is not None:
-            target = target.strip().rstrip("/")
-            if not target.startswith(("http://", "https://")):
-                raise SettingsError(
-                    f"--target / GROOVE_TARGET must be an http:// or https:// URL, not {target!r}"
-                )
+        target = _target(values["groove_target"])
+        user_token, other_token = values["groove_user_token"], values["groove_other_user_token"]
+        if user_token and other_token and user_token.strip() == other_token.strip():
+            raise SettingsError(
+                "the two users are one account: --user-token and --other-user-token "
+                "(GROOVE_USER_TOKEN, GROOVE_OTHER_USER_TOKEN) are the same token; the isolation "
+                "checks need a second user"
+            )
         catalog = Path(values["groove_catalog"]) if values["groove_catalog"] else None
-        if catalog is not None and not catalog.is_file():
-            raise SettingsError(f"--catalog / GROOVE_CATALOG: no such file {catalog}")
+        catalog_ids: tuple[str, ...] = ()
+        if catalog is not None:
+            if not catalog.is_file():
+                raise SettingsError(f"--catalog / GROOVE_CATALOG: no such file {catalog}")
+            try:
+                catalog_ids = tuple(read_catalog_file(catalog))
+            except CatalogFileError as exc:
+                raise SettingsError(f"--catalog / GROOVE_CATALOG: {exc}") from None
         baseline = Path(values["groove_baseline"]) if values["groove_baseline"] else None
         if baseline is not None and not baseline.is_file():
             raise SettingsError(f"--baseline / GROOVE_BASELINE: no such file {baseline}")
@@ -153,17 +166,19 @@ class Settings:
             timeout = float(values["groove_request_timeout"] or 10.0)
         except ValueError:
             raise SettingsError(
-                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be a number of seconds"
+                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be a number of seconds, "
+                f"not {values['groove_request_timeout']!r}"
             ) from None
         if not 0 < timeout <= 600:
             raise SettingsError(
-                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be between 0 and 600 seconds"
+                "--request-timeout / GROOVE_REQUEST_TIMEOUT must be more than 0 and at most 600 "
+                f"seconds, not {timeout:g}"
             )
         return cls(
             target=target,
             profile=profile,
-            user_token=values["groove_user_token"],
-            other_user_token=values["groove_other_user_token"],
+            user_token=user_token,
+            other_user_token=other_token,
             developer_token=values["groove_developer_token"],
             catalog_file=catalog,
             report_dir=Path(values["groove_report_dir"]) if values["groove_report_dir"] else None,
@@ -171,6 +186,7 @@ class Settings:
             level=level,
             baseline=baseline,
             request_timeout=timeout,
+            catalog_ids=catalog_ids,
         )
 
     def public(self) -> dict[str, Any]:
@@ -194,6 +210,37 @@ class Settings:
                 if value
             ],
         }
+
+
+def api_root() -> str:
+    """The path every operation of the contract starts with (``/1/content/``), from openapi.yaml."""
+    from conformance.contract import OPERATIONS
+
+    prefix = os.path.commonprefix([template for _, template in OPERATIONS.values()])
+    return prefix[: prefix.rfind("/") + 1]
+
+
+def _target(value: str | None) -> str | None:
+    """``--target``: an http(s) URL of the server's root, under which the suite adds the API paths."""
+    if value is None:
+        return None
+    target = value.strip().rstrip("/")
+    if not target.startswith(("http://", "https://")):
+        raise SettingsError(f"--target / GROOVE_TARGET must be an http:// or https:// URL, not {target!r}")
+    parts = urlsplit(target)
+    root = api_root()
+    at = (parts.path + "/").find(root)
+    if at >= 0:
+        server = urlunsplit((parts.scheme, parts.netloc, parts.path[:at], "", ""))
+        raise SettingsError(
+            f"--target / GROOVE_TARGET: give the server's root URL ({server}), not an API path "
+            f"({parts.path}): the suite adds {root}... itself"
+        )
+    if parts.query or parts.fragment:
+        raise SettingsError(
+            f"--target / GROOVE_TARGET: give the server's root URL, with no query or fragment: {target!r}"
+        )
+    return target
 
 
 def _strict(config: pytest.Config, env: Any) -> bool:
@@ -292,7 +339,15 @@ class StartError(Exception):
 
 
 def probe(client: Client, other: Client | None = None) -> Capabilities:
-    """Is the target there, does it take the token, can it be browsed? Raises StartError when not."""
+    """Is the target there, does it take the token, can it be browsed? Raises StartError when not.
+
+    A target that answers but is not a Groove API at all (another web server, a wrong port) is
+    stopped here too, on evidence that every Groove server gives, however wrong it is otherwise:
+    an ``Error`` envelope, a JSON or XML object in a 2xx answer, or a request refused for want of
+    a token. Only when no probe got any of these is the target declared foreign (``_foreign``);
+    the further probes are sent only then, so a target that answers like the API on the first
+    request sees no more of them than before.
+    """
     caps = Capabilities()
     base = client.config.base_url
     try:
@@ -303,16 +358,26 @@ def probe(client: Client, other: Client | None = None) -> Capabilities:
     _refused(r, "user token", "--user-token / GROOVE_USER_TOKEN", client.profile)
     caps.browse = (r.status == 200 and isinstance(r.body, dict)) or judging.is_no_result(r)  # E30
     if not caps.browse:
+        answers = [("GET .../collection/playlists/browse", r)]
         caps.notes.append(f"collection browse answered HTTP {r.status}")
         # The token still has to be checked, by a request that changes nothing: an add of no
         # tracks (E10: nothing changed; E19: authentication comes first).
         r = _quietly(client.collection_add, [])
         _refused(r, "user token", "--user-token / GROOVE_USER_TOKEN", client.profile)
+        answers.append(("POST .../collection/add", r))
         if r.status in (404, 405) and r.error is None:
             raise StartError(
                 f"{base} does not serve the collection API (POST .../collection/add answered "
-                f"HTTP {r.status}); is --target the API's base URL?"
+                f"HTTP {r.status}); is --target the server's root URL?"
             )
+        if not any(_answers_like_the_api(a) for _, a in answers):
+            # The same add without the user's credential: a Groove server refuses it (401/403),
+            # whatever it answered with one.
+            anon = client.derive(user_token=None, default_auth=NONE, transcript=None)
+            r = _quietly(anon.collection_add, [])
+            answers.append(("the same without a token", r))
+            if not (r.status in (401, 403) or _answers_like_the_api(r)):
+                raise StartError(_foreign(base, answers))
     else:
         fake = f"music.playlist.{uuid.uuid4()}"
         t = _quietly(client.playlist_tracks_browse, fake, max_items=1)
@@ -326,6 +391,27 @@ def probe(client: Client, other: Client | None = None) -> Capabilities:
         _refused(r, "second user's token", "--other-user-token / GROOVE_OTHER_USER_TOKEN", client.profile)
         caps.other_user = True
     return caps
+
+
+def _answers_like_the_api(r: Any) -> bool:
+    """An answer only a Groove API gives: an Error envelope, or a JSON/XML object in a 2xx answer
+    (XML counts only in the API's namespace: the decoder refuses any other). An answer cut at the
+    size cap proves nothing either way, so it counts too: the suite runs and says what it saw."""
+    return r.error is not None or (200 <= r.status < 300 and isinstance(r.body, dict)) or r.truncated
+
+
+def _foreign(base: str, answers: list[tuple[str, Any]]) -> str:
+    def shown(r: Any) -> str:
+        kind = (r.content_type.split(";", 1)[0].strip() or "no Content-Type") if r.raw else "empty body"
+        if r.redirect_refused:
+            kind += ", a redirect to another origin (not followed)"
+        return f"HTTP {r.status} {kind}"
+
+    seen = "; ".join(f"{what}: {shown(r)}" for what, r in answers)
+    return (
+        f"{base} does not answer like a Groove API ({seen}: no Error envelope, no JSON or XML result, "
+        "nothing refused for want of a token); is --target the server's root URL?"
+    )
 
 
 def _quietly(call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -466,7 +552,7 @@ class Harness:
         developer = s.developer_token or (
             secrets.token_urlsafe(24) if self.profile.needs_developer_token else None
         )
-        catalog = _read_catalog(s.catalog_file) if s.catalog_file else None
+        catalog = list(s.catalog_ids) if s.catalog_ids else None
         try:
             self.emulator = start_in_thread(
                 EmulatorConfig(
@@ -484,8 +570,8 @@ class Harness:
 
     def _catalog(self) -> Catalog:
         s = self.settings
-        if s.catalog_file:
-            ids, source = _read_catalog(s.catalog_file), f"--catalog {s.catalog_file}"
+        if s.catalog_ids:
+            ids, source = list(s.catalog_ids), f"--catalog {s.catalog_file}"
         elif self.embedded:
             from conformance.emulator import builtin_catalog
 
@@ -556,17 +642,6 @@ class Harness:
             "cleanup_error": self.cleanup_error,
             "journal": str(self.registry.journal.path) if self.registry and self.registry.journal else None,
         }
-
-
-def _read_catalog(path: Path) -> list[str]:
-    ids = [
-        line.strip()
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.strip().startswith("#")
-    ]
-    if not ids:
-        raise SettingsError(f"--catalog {path} holds no track ID (one per line)")
-    return ids
 
 
 def _now() -> str:
@@ -677,7 +752,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--profile",
         dest="groove_profile",
-        choices=sorted(PROFILES),
+        metavar="|".join(PROFILES),
+        # no argparse choices: Settings says what is wrong in one line (a usage error, exit 4),
+        # for the option and its environment variable alike
         help=f"dialect of the documents to test against (GROOVE_PROFILE); default {DEFAULT_PROFILE}",
     )
     group.addoption(
@@ -721,8 +798,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--conformance-level",
         dest="groove_level",
-        choices=sorted(LEVELS),
-        help="how many generated examples: quick, standard (default), thorough (GROOVE_CONFORMANCE_LEVEL)",
+        metavar="|".join(LEVELS),
+        help=f"how many generated examples (GROOVE_CONFORMANCE_LEVEL); default {DEFAULT_LEVEL}",
     )
     group.addoption(
         "--baseline",
@@ -741,6 +818,101 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="linelist",
         default=list(DEFAULT_SUITE_PACKAGES),
         help="packages whose tests form the conformance suite (each needs a requirement marker)",
+    )
+
+
+# --- where pytest roots the run: the values of path options are not test paths ---------------------
+# pytest settles the rootdir, the ini file and so ``testpaths`` from the command line *before* it
+# loads entry-point plugins (pytest issue 8846): ``--catalog FILE`` (a space, as the README writes
+# it) is then an unknown option followed by a free argument, and an existing FILE outside the
+# checkout is taken for a test path. The rootdir moves to FILE's directory, the checkout's
+# ``testpaths`` are lost and ``pytest`` collects the whole checkout, the project's own ``tests/``
+# included. Once this plugin's options are known the question can be asked again: the first hook
+# pytest calls on entry-point plugins with the options parsed recomputes the setup from the real
+# free arguments, and puts it in place before any conftest or test path is looked at.
+INI_KEYS_APPLIED_EARLY = ("addopts", "pythonpath", "required_plugins")  # used before the hook
+OPTION_NAMES = frozenset(opt for opt, _, _ in ENV_OPTIONS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    _settle_rootdir(early_config, args)
+
+
+def _settle_rootdir(config: pytest.Config, args: list[str]) -> None:
+    """Redo pytest's rootdir/ini determination with the free arguments it should have had.
+
+    The setup pytest computed is replaced only when it differs, and only when nothing it read
+    from the wrong ini file (or missed in the right one) has already been applied; otherwise,
+    and on a pytest whose internals differ, the run stops with a usage error that says how to
+    write the option instead (``--opt=VALUE`` is never misread).
+    """
+    misread = [
+        (opt, value)
+        for opt, value in zip(args, args[1:], strict=False)
+        if opt in OPTION_NAMES and _exists(value)
+    ]
+    setup = _recomputed_setup(config)
+    if setup is None:
+        if misread:
+            raise pytest.UsageError(_misread_line(misread))
+        return
+    if (setup[0], setup[1]) == (config.rootpath, config.inipath):
+        return  # nothing was mistaken for a test path
+    ini_attr = "_inicfg" if hasattr(config, "_inicfg") else "inicfg"
+    applied_early = [
+        key
+        for cfg in (getattr(config, ini_attr, None) or {}, setup[2] or {})
+        for key in INI_KEYS_APPLIED_EARLY
+        if key in cfg
+    ]
+    if applied_early or not all(hasattr(config, a) for a in ("_rootpath", "_inipath", "_inicache", ini_attr)):
+        raise pytest.UsageError(_misread_line(misread))
+    old_default_confcutdir = str(config.inipath.parent if config.inipath else config.rootpath)
+    config._rootpath, config._inipath = setup[0], setup[1]
+    setattr(config, ini_attr, setup[2])
+    if len(setup) > 3 and hasattr(config, "_ignored_config_files"):
+        config._ignored_config_files = setup[3]
+    config._inicache.clear()
+    config._parser.extra_info["rootdir"] = str(config.rootpath)
+    config._parser.extra_info["inifile"] = str(config.inipath)
+    ns = config.known_args_namespace
+    if ns.confcutdir == old_default_confcutdir and not any(a.startswith("--confcutdir") for a in args):
+        ns.confcutdir = str(config.inipath.parent if config.inipath else config.rootpath)
+
+
+def _recomputed_setup(config: pytest.Config) -> tuple[Any, ...] | None:
+    """``findpaths.determine_setup`` on the free arguments as parsed now; None when it cannot be asked."""
+    ns = config.known_args_namespace
+    given = {
+        "inifile": getattr(ns, "inifilename", None),
+        "override_ini": getattr(ns, "override_ini", None),
+        "args": list(getattr(ns, "file_or_dir", None) or []),
+        "rootdir_cmd_arg": getattr(ns, "rootdir", None) or None,
+        "invocation_dir": config.invocation_params.dir,
+    }
+    try:
+        from _pytest.config import findpaths
+
+        accepted = inspect.signature(findpaths.determine_setup).parameters
+        setup = findpaths.determine_setup(**{k: v for k, v in given.items() if k in accepted})
+    except (ImportError, TypeError, ValueError, AttributeError):
+        return None
+    return tuple(setup) if isinstance(setup, tuple) and len(setup) >= 3 else None
+
+
+def _exists(value: str) -> bool:
+    try:
+        return Path(value).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _misread_line(misread: list[tuple[str, str]]) -> str:
+    written = ", ".join(f"{opt}={value}" for opt, value in misread) or "--option=VALUE"
+    return (
+        "pytest took the value of an option for a test path (pytest issue 8846) and would collect "
+        f"the wrong tests; write {written}"
     )
 
 
@@ -854,12 +1026,14 @@ def pytest_collection_modifyitems(
         harness.start_error = line
         harness.stop()
         if harness.is_worker:
-            # pytest.exit inside an xdist worker is an internal error of the controller; the
+            # A usage error inside an xdist worker is an internal error of the controller; the
             # worker runs nothing and the controller prints the line and sets the status.
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
             return
-        pytest.exit(line, returncode=EXIT_TARGET_UNAVAILABLE)
+        # pytest prints a usage error as one line on stderr ("ERROR: ...") and exits 4 without
+        # running anything; pytest_sessionfinish sees start_error and writes no report.
+        raise pytest.UsageError(line) from None
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if tr is not None and not harness.is_worker:
         tr.write_line(_target_line(harness))
@@ -986,7 +1160,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     harness = _harness(config)
     tr = terminalreporter
     if harness.start_error and harness.worker_outputs:
-        tr.write_line(harness.start_error, red=True, bold=True)
+        # The workers' usage error, told once, where pytest tells its own: one line on stderr.
+        sys.stderr.write(f"ERROR: {harness.start_error}\n")
         return
     if not harness.records:
         return

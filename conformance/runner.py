@@ -21,6 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from conformance.plugin import LEVELS
+from conformance.profiles import PROFILES
+
 DEFAULT_REPORT_DIR = Path("conformance-report")
 SECRET_OPTIONS = (
     ("user_token", "GROOVE_USER_TOKEN"),
@@ -53,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "from the environment (GROOVE_TARGET, GROOVE_USER_TOKEN, ...); prefer it for tokens."
     )
     parser.add_argument("--target", metavar="URL", help="base URL of the server to test (GROOVE_TARGET)")
-    parser.add_argument("--profile", choices=("groove-2016", "xbox-2013"), help="dialect (GROOVE_PROFILE)")
+    parser.add_argument("--profile", choices=tuple(PROFILES), help="dialect (GROOVE_PROFILE)")
     parser.add_argument("--user-token", metavar="TOKEN", help="the test user's token (GROOVE_USER_TOKEN)")
     parser.add_argument("--other-user-token", metavar="TOKEN", help="second user (GROOVE_OTHER_USER_TOKEN)")
     parser.add_argument("--developer-token", metavar="TOKEN", help="xbox-2013 developer token")
@@ -65,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"where the report goes (GROOVE_REPORT_DIR; default ./{DEFAULT_REPORT_DIR})",
     )
     parser.add_argument("--strict", action="store_true", help="SHOULD failures fail the run too")
-    parser.add_argument("--conformance-level", choices=("quick", "standard", "thorough"))
+    parser.add_argument("--conformance-level", choices=tuple(LEVELS), help="how hard generated tests try")
     parser.add_argument("--baseline", metavar="FILE", help="expected failures: only others fail the run")
     parser.add_argument("--request-timeout", metavar="SECONDS", help="bound on each request (default 10)")
     parser.add_argument(
@@ -77,15 +80,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
-    """The pytest command line for ``args`` (no credential in it)."""
-    argv = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "--report-dir", str(report_dir)]
+    """The pytest command line for ``args`` (no credential in it).
+
+    Every value is joined to its option (``--catalog=FILE``): pytest settles its rootdir from the
+    command line before it knows the plugin's options, and takes a separate value that is an
+    existing path for a test path (pytest issue 8846; the plugin repairs that, but need not here).
+    """
+    argv = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", f"--report-dir={report_dir}"]
     # The CLI has imported httpx/anyio before pytest starts; pytest would warn that it cannot
     # rewrite the asserts of those plugins, which concerns nobody here.
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     for attr, flag in PLAIN_OPTIONS:
         value = getattr(args, attr, None)
         if value:
-            argv += [flag, str(value)]
+            argv.append(f"{flag}={value}")
     if getattr(args, "strict", False):
         argv.append("--conformance-strict")
     extra = list(getattr(args, "pytest_args", None) or [])

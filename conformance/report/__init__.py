@@ -133,14 +133,16 @@ def _summary(requirements: list[dict[str, Any]], records: list[TestRecord]) -> d
     }
 
 
-def _overall(by_verdict: dict[str, int], strict: bool) -> dict[str, Any]:
+def _overall(
+    by_verdict: dict[str, int], strict: bool, by_level: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, Any]:
     failed = by_verdict.get(FAILED, 0)
     advisory = by_verdict.get(ADVISORY_FAILED, 0)
     expected = by_verdict.get(EXPECTED_FAILURE, 0)
     if failed:
         line = f"FAILED: {failed} requirement{'s' if failed != 1 else ''} not met"
     else:
-        line = "PASSED: every tested requirement that fails the run is met"
+        line = _passed_line(by_verdict if strict else (by_level or {}).get("MUST", by_verdict), strict)
     notes = []
     if expected:
         notes.append(f"{expected} expected failure{'s' if expected != 1 else ''} (baseline)")
@@ -186,6 +188,18 @@ def _operation_verdicts(
     return {
         rid: {op: by_op[op] for op in operations.get(rid, ()) if op in by_op} for rid, by_op in out.items()
     }
+
+
+def _passed_line(counts: Mapping[str, int], strict: bool) -> str:
+    """What a pass claims: every requirement that can fail the run (MUST, or every level under
+    --strict) and was tested was met, and how many that is; expected failures are named apart."""
+    which = "requirement tested, SHOULD and MAY included (--strict)," if strict else "MUST requirement tested"
+    met = counts.get(PASSED, 0)
+    tested = met + counts.get(EXPECTED_FAILURE, 0)
+    if not tested:
+        return f"PASSED: no {'requirement' if strict else 'MUST requirement'} was tested, so none failed"
+    but = " but the expected failures" if met < tested else ""
+    return f"PASSED: every {which} was met{but} ({met} of {tested})"
 
 
 def applies(req: Any, profile: str) -> bool:
@@ -353,7 +367,7 @@ def build_report(
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "capabilities": scrub.deep(dict(run.capabilities), drop_secret_keys=True),
-        "overall": _overall(summary["by_verdict"], strict),
+        "overall": _overall(summary["by_verdict"], strict, summary["by_level"]),
         "summary": summary,
         "baseline": baseline_section,
         "requirements": requirements,

@@ -94,6 +94,25 @@ def test_probe_not_the_api(mock):
         probe(client())
 
 
+def test_probe_not_a_groove_api_at_all(mock):
+    """Another web site: 200 HTML to everything, with a token or without."""
+    mock.get(BROWSE).respond(200, html="<html><body>Welcome</body></html>")
+    add = mock.post(ADD).respond(200, html="<html><body>Welcome</body></html>")
+    with pytest.raises(StartError, match=r"does not answer like a Groove API \(.*HTTP 200 text/html"):
+        probe(client())
+    assert "authorization" not in add.calls.last.request.headers  # the last probe: no token
+
+
+def test_probe_a_wrong_groove_server_is_still_tested(mock):
+    """Bodies that are no API's, but the request without a token is refused: a Groove server."""
+    mock.get(BROWSE).respond(200, text="ok")
+    mock.post(ADD).mock(
+        side_effect=lambda req: httpx.Response(200 if "authorization" in req.headers else 401, text="ok")
+    )
+    caps = probe(client())
+    assert caps.reachable and not caps.browse
+
+
 # --- catalog ---------------------------------------------------------------------------------
 def test_catalog_hands_out_distinct_ids_and_skips_when_short():
     cat = Catalog(["a", "b", "c", "A"], "test")
