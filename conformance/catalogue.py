@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from conformance.sources import repo_dir, shared_dir
+from conformance.yaml_files import load_strict
 
 __all__ = [
     "AREAS",
@@ -55,7 +56,7 @@ LEVELS: tuple[str, ...] = ("MUST", "SHOULD", "MAY")
 AREAS: tuple[str, ...] = (
     "ADD", "CDEL", "PCRE", "PUPD", "PDEL", "REORDER", "BROWSE", "BATCH",
     "PARTIAL", "AUTH", "ERR", "FMT", "XML", "ID", "NAME", "ISO", "IOP",
-)
+)  # fmt: skip
 ID_PATTERN = re.compile(rf"^(?:{'|'.join(AREAS)})-[A-Z0-9]+(?:-[A-Z0-9]+)?$")
 ERRATUM_PATTERN = re.compile(r"^E\d{2}$")
 _ERRATUM_HEADING = re.compile(r"^## (E\d{2}) — (.+?)\s*$", re.MULTILINE)
@@ -92,23 +93,6 @@ class Requirement:
 
 
 # --- loading ------------------------------------------------------------------------------------
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping (YAML would keep the last)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise CatalogueError(f"line {key_node.start_mark.line + 1}: key {key!r} given twice")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _names(value: Any, what: str, where: str, known: frozenset[str]) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise CatalogueError(f"{where}: '{what}' must be a non-empty list of strings")
@@ -230,7 +214,7 @@ def read_catalogue(
 ) -> dict[str, Requirement]:
     """Load and validate the catalogue file at ``path``; errors are prefixed with the file name."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - safe subclass
+        data = load_strict(path.read_text(encoding="utf-8"))
         return parse_catalogue(data, operations=operations, profiles=profiles, errata_ids=errata_ids)
     except (CatalogueError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name}: {exc}") from None

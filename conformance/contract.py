@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from conformance.yaml_files import load_safe
 
 CONTRACT_DIR = Path(__file__).resolve().parent / "_contract"
 OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
@@ -63,7 +64,7 @@ class Limits:
 def _openapi() -> dict[str, Any]:
     try:
         with OPENAPI_PATH.open(encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
+            doc = load_safe(fh)
     except FileNotFoundError:
         raise ContractError(f"the contract file {OPENAPI_PATH} is missing (is the package whole?)") from None
     if not isinstance(doc, dict) or "paths" not in doc:

@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from conformance.sources import normalise, repo_dir
+from conformance.yaml_files import load_strict
 
 __all__ = [
     "COVERAGE_PATH",
@@ -74,21 +75,6 @@ class Statement:
 
 
 # --- loading ------------------------------------------------------------------------------------
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping (YAML would keep the last)."""
-
-
-def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise StatementError(f"line {key_node.start_mark.line + 1}: key {key!r} given twice")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
 def _text(value: Any, what: str, where: str) -> str:
@@ -150,7 +136,7 @@ def parse_statements(data: Any) -> list[Statement]:
 def load_statements(path: Path = STATEMENTS_PATH) -> list[Statement]:
     """Load and validate the statements file; errors are prefixed with the file name."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - safe subclass
+        data = load_strict(path.read_text(encoding="utf-8"))
         return parse_statements(data)
     except (StatementError, yaml.YAMLError) as exc:
         raise StatementError(f"{path.name}: {exc}") from None
