@@ -5,7 +5,7 @@ over-limit lists, over-long names, missing members...) — as many examples as t
 ``--conformance-level`` buys, derandomized so that a run repeats. Every request names only the
 run's catalog IDs, what the test itself created, or random GUIDs that name nothing; it carries the
 profile's authentication. The answers are judged by schemathesis' built-in checks that fit the
-contract and by the custom checks of ``conformance.generated.checks``, each under a requirement of
+contract and by the custom checks of ``conformance.fuzz.checks``, each under a requirement of
 the catalogue; what the documents leave open (E07b, E09, E10, ...) is not judged. Bodies are JSON:
 the DataContract XML dialect is the scenario files' business.
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 import pytest
 
 from conformance import contract
-from conformance.generated.checks import all_requirements
-from conformance.generated.contract_run import Env, run_links, run_operation
+from conformance.fuzz.checks import all_requirements
+from conformance.fuzz.contract_run import Env, run_links, run_operation
 
 MODES = ("positive", "negative")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.generated.machine import MACHINE_TRACKS, MachineEnv, requirements, run_machine
+from conformance.fuzz.machine import MACHINE_TRACKS, MachineEnv, requirements, run_machine
 
 
 @pytest.mark.requirement(*requirements())

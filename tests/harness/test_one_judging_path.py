@@ -16,10 +16,10 @@ import pytest
 
 from conformance import judging
 from conformance.client import Response
-from conformance.generated.checks import Call, judge_answer
-from conformance.generated.model import Model
-from conformance.generated.oracle import expect as expectation
-from conformance.generated.wire import Sent
+from conformance.fuzz.checks import Call, judge_answer
+from conformance.fuzz.model import Model
+from conformance.fuzz.oracle import expect as expectation
+from conformance.fuzz.wire import Sent
 from conformance.records import CheckResult, Exchange
 from conformance.suite.helpers import expect
 from conformance.verify import Verify

@@ -14,9 +14,9 @@ import pytest
 
 from conformance.client import NONE, Client, ClientConfig
 from conformance.emulator import builtin_catalog
-from conformance.generated.machine import send
-from conformance.generated.replay import render
-from conformance.generated.wire import Sent
+from conformance.fuzz.machine import send
+from conformance.fuzz.replay import render
+from conformance.fuzz.wire import Sent
 from conformance.profiles import PROFILES, get_profile
 
 from .runner import REPO

@@ -19,11 +19,11 @@ import schemathesis.checks
 
 from conformance import catalogue, contract
 from conformance.client import Response
-from conformance.generated import checks, machine, oracle
-from conformance.generated.checks import CUSTOM, Call, all_requirements, judge_answer
-from conformance.generated.model import Model
-from conformance.generated.oracle import expect
-from conformance.generated.wire import Sent
+from conformance.fuzz import checks, machine, oracle
+from conformance.fuzz.checks import CUSTOM, Call, all_requirements, judge_answer
+from conformance.fuzz.model import Model
+from conformance.fuzz.oracle import expect
+from conformance.fuzz.wire import Sent
 from conformance.records import Exchange
 
 GENERATED = Path(checks.__file__).resolve().parent

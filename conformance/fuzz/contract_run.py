@@ -26,14 +26,14 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
 from conformance import contract
-from conformance.generated.checks import Call, judge_call
-from conformance.generated.findings import Tally, Violation
-from conformance.generated.oracle import expect
-from conformance.generated.pool import IdPool
-from conformance.generated.replay import render
-from conformance.generated.rewrite import rewrite_case
-from conformance.generated.settings import REPRODUCIBLE, contract_settings, machine_settings
-from conformance.generated.wire import Sent, case_body, send_case, to_schemathesis
+from conformance.fuzz.checks import Call, judge_call
+from conformance.fuzz.findings import Tally, Violation
+from conformance.fuzz.oracle import expect
+from conformance.fuzz.pool import IdPool
+from conformance.fuzz.replay import render
+from conformance.fuzz.rewrite import rewrite_case
+from conformance.fuzz.settings import REPRODUCIBLE, contract_settings, machine_settings
+from conformance.fuzz.wire import Sent, case_body, send_case, to_schemathesis
 
 SEED_PLAYLISTS = 2  # playlists (with tracks) a test of update/delete/browse starts with
 SEED_TRACKS = 3

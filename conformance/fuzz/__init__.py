@@ -1,4 +1,5 @@
-"""Support code of the generated tests: schemathesis over ``openapi.yaml`` and a model-based state machine.
+"""Fuzzing (hand-written code, named for the technique): schemathesis over ``openapi.yaml`` and a
+model-based state machine, the support code of the suite's two generated test files.
 
 The hand-written scenarios of ``conformance/suite`` check what their authors thought of; the two
 generated test files (``test_generated_contract.py`` and ``test_state_machine.py``) look for the

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from conformance import contract
-from conformance.generated.contract_run import load_schema
-from conformance.generated.pool import IdPool, key
-from conformance.generated.rewrite import rewrite_case, with_prefix
+from conformance.fuzz.contract_run import load_schema
+from conformance.fuzz.pool import IdPool, key
+from conformance.fuzz.rewrite import rewrite_case, with_prefix
 
 CATALOG = ["music.A83EB907-0100-11DB-89CA-0019B92A3933", "music.873FB507-0100-11DB-89CA-0019B92A3933"]
 OWNED_PLAYLIST = "music.playlist.72d0fb33-8027-00fe-746f-abe4d8374ad1"
@@ -85,7 +85,14 @@ def test_rewritten_cases_name_only_the_pool(operation: str, mode: str) -> None:
         kwargs["media_type"] = "application/json"
     strategy = load_schema().find_operation_by_id(operation).as_strategy(**kwargs)
 
-    @settings(max_examples=40, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    # deadline=None: Hypothesis' default 200 ms an example is a wall-clock bound (fails when loaded)
+    @settings(
+        max_examples=40,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy, data=st.data())
     def check(case: Any, data: st.DataObject) -> None:
         pool = make_pool()
@@ -113,7 +120,7 @@ def test_names_carry_the_run_prefix_and_keep_their_length() -> None:
 
 
 def test_linked_ids_the_pool_owns_are_kept() -> None:
-    from conformance.generated.rewrite import rewrite_body
+    from conformance.fuzz.rewrite import rewrite_body
 
     pool = make_pool()
     body = {"Id": OWNED_PLAYLIST, "TrackActions": [{"Id": ENTRY, "Action": "Delete"}]}
@@ -135,7 +142,7 @@ def test_without_a_snapshot_no_collection_id_is_ever_deleted() -> None:
     pool.registry = registry
     assert pool.collection_ids() == []
 
-    @settings(max_examples=30, derandomize=True, database=None)
+    @settings(max_examples=30, derandomize=True, database=None, deadline=None)
     @given(st.data())
     def check(data: st.DataObject) -> None:
         assert pool.is_minted(pool.collection_id(data.draw))

@@ -31,8 +31,8 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
-from conformance.generated.oracle import NOT_XML_CHAR
-from conformance.generated.pool import IdPool
+from conformance.fuzz.oracle import NOT_XML_CHAR
+from conformance.fuzz.pool import IdPool
 
 Draw = Callable[[Any], Any]
 

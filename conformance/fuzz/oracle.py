@@ -39,7 +39,7 @@ from typing import Any
 
 from conformance import contract
 from conformance.contract import LIMITS
-from conformance.generated.pool import IdPool
+from conformance.fuzz.pool import IdPool
 
 CLIENT_ERRORS = frozenset(range(400, 500))
 INT32_MAX = 2**31 - 1

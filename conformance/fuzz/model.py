@@ -5,7 +5,7 @@ it down. Where they leave a choice it keeps every allowed outcome and adopts the
 read back (several moved tracks may keep the listed order or their old order, E07d), so that a
 faithful server is never judged against one reading of an open question.
 
-It also answers the questions :func:`conformance.generated.oracle.expect` asks of the IDs in a
+It also answers the questions :func:`conformance.fuzz.oracle.expect` asks of the IDs in a
 request (is this a catalog ID known to be absent from the collection, a playlist the model holds,
 an entry of it, an ID minted to name nothing), so that the machine and the schemathesis tests
 judge a request by the same rules.

@@ -33,13 +33,13 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_s
 from conformance import judging
 from conformance.client import NONE, Client, Response, raw_auth, with_token
 from conformance.contract import LIMITS
-from conformance.generated.checks import Call, judge_answer
-from conformance.generated.findings import Finding, Tally, Violation
-from conformance.generated.model import ForeignPlaylist, Model, PlaylistModel, key, move, reorder_requirement
-from conformance.generated.oracle import CLIENT_ERRORS, Expectation, expect
-from conformance.generated.replay import render
-from conformance.generated.settings import REPRODUCIBLE, machine_settings
-from conformance.generated.wire import Sent
+from conformance.fuzz.checks import Call, judge_answer
+from conformance.fuzz.findings import Finding, Tally, Violation
+from conformance.fuzz.model import ForeignPlaylist, Model, PlaylistModel, key, move, reorder_requirement
+from conformance.fuzz.oracle import CLIENT_ERRORS, Expectation, expect
+from conformance.fuzz.replay import render
+from conformance.fuzz.settings import REPRODUCIBLE, machine_settings
+from conformance.fuzz.wire import Sent
 from conformance.judging import AUTH_MISSING
 from conformance.suite.helpers import readback
 
@@ -184,7 +184,7 @@ def _path(url: str) -> str:
 
 
 def results(r: Response, operation: str) -> list[dict[str, Any]] | None:
-    from conformance.generated.checks import results_of
+    from conformance.fuzz.checks import results_of
 
     items, _ = results_of(operation, r.body)
     return items if isinstance(items, list) and all(isinstance(i, dict) for i in items) else None
@@ -967,8 +967,8 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
 
 def requirements() -> list[str]:
     """Every requirement the machine may record (its test's marker)."""
-    from conformance.generated.checks import CUSTOM
-    from conformance.generated.oracle import REQUIREMENTS
+    from conformance.fuzz.checks import CUSTOM
+    from conformance.fuzz.oracle import REQUIREMENTS
 
     found = set(READBACK_REQUIREMENTS) | set(REQUIREMENTS)
     for reqs in CUSTOM.values():
