@@ -21,7 +21,7 @@ import pytest
 from conformance.catalogue import load_catalogue
 from conformance.plugin import marker_ids
 
-# Files of the suite generated from openapi.yaml, left out by --scenarios.
+# The suite's fuzzing files (schemathesis over openapi.yaml, the state machine), left out by --scenarios.
 GENERATED = ("test_generated_contract.py", "test_state_machine.py")
 
 

@@ -37,7 +37,7 @@ import conformance.suite
 from conformance.emulator import builtin_catalog
 
 SUITE_DIR = Path(conformance.suite.__file__).resolve().parent
-# Files of the suite generated from openapi.yaml (schemathesis, state machine): not scenarios.
+# The suite's fuzzing files (schemathesis over openapi.yaml, the state machine): not scenarios.
 GENERATED = frozenset({"test_generated_contract.py", "test_state_machine.py"})
 MODIFIED_TARGET = Path(__file__).with_name("modified_target.py")
 RUN_TIMEOUT_S = 600
