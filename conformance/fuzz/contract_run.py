@@ -39,7 +39,6 @@ SEED_PLAYLISTS = 2  # playlists (with tracks) a test of update/delete/browse sta
 SEED_TRACKS = 3
 CATALOG_SHARE = 24  # catalog IDs one test draws from: enough variety, a small collection
 AUTH_PROBES = 3  # generated requests per test re-sent without credentials
-TIDY_BATCH = 100
 
 
 @functools.cache
@@ -201,8 +200,8 @@ def tidy(env: Env, pool: IdPool) -> None:
     for pid in pool.playlists():
         quiet.playlist_delete(pid)
     owned = pool.collection_ids()
-    for i in range(0, len(owned), TIDY_BATCH):
-        quiet.collection_delete(owned[i : i + TIDY_BATCH])
+    for i in range(0, len(owned), contract.LIMITS.batch_max):
+        quiet.collection_delete(owned[i : i + contract.LIMITS.batch_max])
 
 
 # ---- the OpenAPI links ---------------------------------------------------------------------------

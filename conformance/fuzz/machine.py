@@ -46,7 +46,6 @@ from conformance.suite.helpers import readback
 MACHINE_TRACKS = 6  # catalog IDs the machine adds and deletes
 NAME_CHARS = ("a", "Z", "7", " ", "é", "ß", "ü", "Ω", "日", "本", "🎵", "-")
 OVER = LIMITS.batch_max + 1
-TIDY_BATCH = 100
 
 # Requirements the machine records itself (the answers' own checks add those of .checks / .oracle).
 READBACK_REQUIREMENTS = (
@@ -514,8 +513,8 @@ def build_machine(env: MachineEnv) -> type[RuleBasedStateMachine]:
             for p in self.model.own_playlists():
                 quiet.playlist_delete(p.id)
             owned = self.model.owned_tracks()
-            for i in range(0, len(owned), TIDY_BATCH):
-                batch = owned[i : i + TIDY_BATCH]
+            for i in range(0, len(owned), LIMITS.batch_max):
+                batch = owned[i : i + LIMITS.batch_max]
                 r = quiet.collection_delete(batch)
                 for item in results(r, "collection_delete") or []:
                     if succeeded(item):
