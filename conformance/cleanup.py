@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance import judging
+from conformance.ids import utf16_units
 from conformance.journal import Journal, digest, item_key
 
 RUN_NAME_PREFIX = "conformance-"
@@ -100,14 +101,11 @@ class Registry:
         if length is None:
             return base
 
-        def units(s: str) -> int:
-            return len(s.encode("utf-16-le")) // 2
-
-        head = base if units(base) < length else ""
+        head = base if utf16_units(base) < length else ""
         out = head
-        while units(out) + units(fill) <= length:
+        while utf16_units(out) + utf16_units(fill) <= length:
             out += fill
-        while units(out) < length:
+        while utf16_units(out) < length:
             out += "x"
         return out
 

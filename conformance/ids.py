@@ -59,3 +59,8 @@ def same_id(a: object, b: str) -> bool:
 def key(value: str) -> str:
     """The key under which the suite files an ID it keeps (case-insensitive, see the docstring)."""
     return value.upper()
+
+
+def utf16_units(text: str) -> int:
+    """A name's length as .NET counts it, in UTF-16 code units (E09): an astral character is two."""
+    return len(text.encode("utf-16-le")) // 2

@@ -50,13 +50,9 @@ from conformance.emulator.limits import BATCH_MAX, NAME_MAX, NAME_MIN
 from conformance.emulator.payloads import PlaylistAction, TrackAction, TrackActionRequest
 from conformance.emulator.store import PlaylistOrder
 from conformance.emulator.variants import VariantSet
+from conformance.ids import utf16_units
 
 Result = tuple[int, dict[str, Any]]
-
-
-def utf16_length(text: str) -> int:
-    """Length as .NET counts it: UTF-16 code units (E09)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _reordered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -143,7 +139,7 @@ class Operations:
             if required:
                 raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "A playlist needs a Name")
             return
-        length = len(name) if self.variants.on("code-points") else utf16_length(name)
+        length = len(name) if self.variants.on("code-points") else utf16_units(name)
         empty = length < NAME_MIN or (self.variants.on("blank-name-empty") and not name.strip())
         if empty and not self.faults.on("empty-name-accepted"):
             raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "Playlist names cannot be empty")

@@ -40,6 +40,7 @@ from typing import Any
 from conformance import contract
 from conformance.contract import LIMITS
 from conformance.fuzz.pool import IdPool
+from conformance.ids import utf16_units
 
 CLIENT_ERRORS = frozenset(range(400, 500))
 INT32_MAX = 2**31 - 1
@@ -158,11 +159,6 @@ class Expectation:
         return self.kind == "reject"
 
 
-def units(text: str) -> int:
-    """Length as .NET counts it: UTF-16 code units (E09)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _name_rules(name: Any, required: bool) -> list[Rule]:
     if name is None:
         if required:
@@ -178,7 +174,7 @@ def _name_rules(name: Any, required: bool) -> list[Rule]:
         return []
     if not isinstance(name, str):
         return [_wrong_type("Name")]
-    if units(name) < LIMITS.name_min:
+    if utf16_units(name) < LIMITS.name_min:
         if not required:
             # E10: an empty Name in an update may be read as "no new name"; the name never becomes
             # empty (read back by the scenarios and the state machine), the status is open.
@@ -211,13 +207,13 @@ def _name_rules(name: Any, required: bool) -> list[Rule]:
                 Should("NAME-OVER-CODE", 400, ("INVALID_INPUT_PARAMETER",)),
             )
         ]
-    if units(name) > LIMITS.name_max:
+    if utf16_units(name) > LIMITS.name_max:
         return [
             Rule(
                 "open",
                 None,
                 None,
-                f"Name of {len(name)} code points, {units(name)} UTF-16 units (E09)",
+                f"Name of {len(name)} code points, {utf16_units(name)} UTF-16 units (E09)",
                 Should("NAME-ASTRAL-OVER", 400),
             )
         ]

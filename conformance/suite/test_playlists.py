@@ -19,14 +19,11 @@ import pytest
 
 from conformance import judging
 from conformance.contract import LIMITS
+from conformance.ids import utf16_units
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import make_playlist
 
 ASTRAL = "\U0001f3b5"  # MUSICAL NOTE, outside the BMP: two UTF-16 code units
-
-
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _summary(client: Any) -> list[tuple[str, Any]]:
@@ -183,7 +180,7 @@ REFUSED = {
 def test_name_accepted(kind, op, client, catalog, created, capabilities, verify):
     req = ACCEPTED[kind]
     name = _name(created, kind)
-    assert name is not None and _units(name) == {"one-character": 1}.get(kind, NAME_MAX)
+    assert name is not None and utf16_units(name) == {"one-character": 1}.get(kind, NAME_MAX)
     old_name = None
     if op == "playlist_create":
         r = client.playlist_create({"Name": name})
