@@ -17,7 +17,8 @@ import re
 import secrets
 import uuid
 
-_GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+from conformance.ids import GUID as _GUID
+
 _GUID_TRACK = re.compile(rf"^music\.(?P<guid>{_GUID})$")
 _PLAYLIST = re.compile(rf"^music\.playlist\.(?P<guid>{_GUID})$", re.IGNORECASE)
 COLLECTION_PREFIX = "music.AQQf"

@@ -48,7 +48,6 @@ OK = frozenset({200})
 OK_OR_CLIENT_ERROR = OK | CLIENT_ERRORS
 # Characters XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets).
 NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-GUID_ID = re.compile(r"^music\.[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 
 # Every requirement an expectation may name (the outcome check declares them).
 REQUIREMENTS: tuple[str, ...] = (
