@@ -29,6 +29,7 @@ import inspect
 import os
 import secrets
 import sys
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -72,7 +73,12 @@ ENV_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("--conformance-level", "groove_level", "GROOVE_CONFORMANCE_LEVEL"),
     ("--baseline", "groove_baseline", "GROOVE_BASELINE"),
     ("--request-timeout", "groove_request_timeout", "GROOVE_REQUEST_TIMEOUT"),
+    ("--max-transport-failures", "groove_max_transport_failures", "GROOVE_MAX_TRANSPORT_FAILURES"),
+    ("--run-deadline", "groove_run_deadline", "GROOVE_RUN_DEADLINE"),
 )
+# After this many consecutive tests that got no usable answer (TransportError) the target is
+# taken for gone and the run stops: every further test would only pay its request timeouts.
+DEFAULT_MAX_TRANSPORT_FAILURES = 10
 
 
 # --- levels ----------------------------------------------------------------------------------
@@ -117,6 +123,8 @@ class Settings:
     level: str
     baseline: Path | None
     request_timeout: float
+    max_transport_failures: int = DEFAULT_MAX_TRANSPORT_FAILURES  # 0: never stop for them
+    run_deadline: float | None = None  # seconds of run time after which no test is started
     catalog_ids: tuple[str, ...] = field(default=(), repr=False)  # read from catalog_file
 
     @classmethod
@@ -176,6 +184,8 @@ class Settings:
             )
         return cls(
             target=target,
+            max_transport_failures=_max_transport_failures(values["groove_max_transport_failures"]),
+            run_deadline=_run_deadline(values["groove_run_deadline"]),
             profile=profile,
             user_token=user_token,
             other_user_token=other_token,
@@ -200,6 +210,8 @@ class Settings:
             "report_dir": str(self.report_dir) if self.report_dir else None,
             "baseline": str(self.baseline) if self.baseline else None,
             "request_timeout_s": self.request_timeout,
+            "max_transport_failures": self.max_transport_failures,
+            "run_deadline_s": self.run_deadline,
             "credentials_given": [
                 name
                 for name, value in (
@@ -210,6 +222,68 @@ class Settings:
                 if value
             ],
         }
+
+
+def _max_transport_failures(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_MAX_TRANSPORT_FAILURES
+    try:
+        count = int(value)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise SettingsError(
+            "--max-transport-failures / GROOVE_MAX_TRANSPORT_FAILURES must be a whole number of "
+            f"tests, 0 or more (0: never stop), not {value!r}"
+        )
+    return count
+
+
+def _run_deadline(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise SettingsError(
+            f"--run-deadline / GROOVE_RUN_DEADLINE must be a number of seconds more than 0, not {value!r}"
+        )
+    return seconds
+
+
+class RunBound:
+    """When to stop a run early (``session.shouldstop``), judged each time a suite test ends.
+
+    Two user options: ``--max-transport-failures N`` (N consecutive tests that failed with a
+    ``TransportError``: the target is gone; a test that got its answers resets the count, a skip
+    leaves it) and ``--run-deadline S`` (no test is started once S seconds of run time have passed).
+    Each pytest process judges its own tests: under pytest-xdist every worker counts apart.
+    """
+
+    def __init__(self, max_transport_failures: int, deadline_s: float | None, started: float) -> None:
+        self.max_transport_failures = max_transport_failures
+        self.deadline_s = deadline_s
+        self.started = started
+        self.consecutive = 0
+        self.reason: str | None = None
+
+    def test_ended(self, outcome: str, transport_failure: bool, now: float) -> str | None:
+        """The reason to stop after a test with ``outcome``, or None; the first reason stays."""
+        if transport_failure:
+            self.consecutive += 1
+        elif outcome != "skipped":
+            self.consecutive = 0
+        if self.reason is None:
+            if self.max_transport_failures and self.consecutive >= self.max_transport_failures:
+                self.reason = (
+                    f"stopped after {self.consecutive} consecutive tests without a usable answer "
+                    f"from the target (--max-transport-failures {self.max_transport_failures})"
+                )
+            elif self.deadline_s is not None and now - self.started >= self.deadline_s:
+                self.reason = f"stopped at the run deadline ({self.deadline_s:g} s, --run-deadline)"
+        return self.reason
 
 
 def api_root() -> str:
@@ -480,6 +554,7 @@ class Harness:
         self.report: dict[str, Any] | None = None
         self.report_note: str | None = None
         self.worker_outputs: list[dict[str, Any]] = []
+        self.bound = RunBound(settings.max_transport_failures, settings.run_deadline, time.monotonic())
 
     def __repr__(self) -> str:
         return f"<Harness run={self.run_id} target={self.base_url} started={self.started}>"
@@ -487,6 +562,12 @@ class Harness:
     @property
     def profile(self) -> Profile:
         return get_profile(self.settings.profile)
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run was stopped early (this process, or the first worker that stopped)."""
+        workers = (o["stopped"] for o in self.worker_outputs if o.get("stopped"))
+        return self.bound.reason or next(workers, None)
 
     @property
     def secrets(self) -> list[str]:
@@ -640,6 +721,7 @@ class Harness:
             "cleanup": res.line() if res else None,
             "cleanup_left": len(res.left) if res else 0,
             "cleanup_error": self.cleanup_error,
+            "stopped": self.bound.reason,
             "journal": str(self.registry.journal.path) if self.registry and self.registry.journal else None,
         }
 
@@ -664,6 +746,7 @@ class ItemState:
     outcome: str | None = None
     message: str | None = None
     duration: float = 0.0
+    transport_failure: bool = False  # the test ended on a TransportError (see RunBound)
 
     def absorb(self, report: pytest.TestReport, call: pytest.CallInfo) -> None:
         self.duration += report.duration
@@ -812,6 +895,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="groove_request_timeout",
         metavar="SECONDS",
         help="bound on each request to the target (GROOVE_REQUEST_TIMEOUT); default 10",
+    )
+    group.addoption(
+        "--max-transport-failures",
+        dest="groove_max_transport_failures",
+        metavar="N",
+        help="stop the run after N consecutive tests that got no usable answer from the target "
+        f"(GROOVE_MAX_TRANSPORT_FAILURES); default {DEFAULT_MAX_TRANSPORT_FAILURES}, 0: never",
+    )
+    group.addoption(
+        "--run-deadline",
+        dest="groove_run_deadline",
+        metavar="SECONDS",
+        help="start no test after SECONDS of run time; the run is reported as stopped "
+        "(GROOVE_RUN_DEADLINE); default: none",
     )
     parser.addini(
         "conformance_suite_packages",
@@ -1076,11 +1173,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         (TransportError, GuardError, VerifyUsageError)
     ):
         report.longrepr = f"{type(call.excinfo.value).__name__}: {call.excinfo.value}"
+        state.transport_failure |= call.excinfo.errisinstance(TransportError)
     state.absorb(report, call)
     report.groove_suite = True  # a suite test's failure is judged by the report, not counted here
     if report.when == "teardown":
         # Attached to the report so that pytest-xdist carries it to the controller.
         report.groove_record = state.record(item.nodeid).to_dict()
+        reason = _harness(item.config).bound.test_ended(
+            state.outcome or "error", state.transport_failure, time.monotonic()
+        )
+        if reason and not item.session.shouldstop:
+            # pytest (and a pytest-xdist worker) ends after this test; cleanup and the report
+            # still happen at session finish.
+            item.session.shouldstop = reason
     return report
 
 
@@ -1147,11 +1252,13 @@ def _finish_report(session: pytest.Session, harness: Harness) -> None:
         baseline=harness.baseline,
         catalogue=load_requirements(),
         secrets=harness.secrets,
+        stopped=harness.stopped,
     )
     harness.report = report
     if harness.settings.report_dir:
         reports.write_reports(report, harness.settings.report_dir)
-    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    # A run we stopped ends as pytest's "interrupted"; its verdict is the report's (1: not all ran).
+    if harness.stopped or session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         verdict = reports.exit_status(report)
         session.exitstatus = max(verdict, 1 if harness.non_suite_failures else 0)
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.plugin import LEVELS
+from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES, LEVELS
 from conformance.profiles import PROFILES
 
 DEFAULT_REPORT_DIR = Path("conformance-report")
@@ -38,6 +38,8 @@ PLAIN_OPTIONS = (
     ("conformance_level", "--conformance-level"),
     ("baseline", "--baseline"),
     ("request_timeout", "--request-timeout"),
+    ("max_transport_failures", "--max-transport-failures"),
+    ("run_deadline", "--run-deadline"),
 )
 VERDICT_COLUMNS = (
     ("failed", "failed"),
@@ -71,6 +73,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conformance-level", choices=tuple(LEVELS), help="how hard generated tests try")
     parser.add_argument("--baseline", metavar="FILE", help="expected failures: only others fail the run")
     parser.add_argument("--request-timeout", metavar="SECONDS", help="bound on each request (default 10)")
+    parser.add_argument(
+        "--max-transport-failures",
+        metavar="N",
+        help=f"stop after N consecutive tests without an answer ({DEFAULT_MAX_TRANSPORT_FAILURES}; 0: never)",
+    )
+    parser.add_argument("--run-deadline", metavar="SECONDS", help="start no test after SECONDS")
     parser.add_argument(
         "pytest_args",
         nargs="*",

@@ -134,8 +134,12 @@ def _summary(requirements: list[dict[str, Any]], records: list[TestRecord]) -> d
 
 
 def _overall(
-    by_verdict: dict[str, int], strict: bool, by_level: Mapping[str, Mapping[str, int]] | None = None
+    by_verdict: dict[str, int],
+    strict: bool,
+    by_level: Mapping[str, Mapping[str, int]] | None = None,
+    stopped: str | None = None,
 ) -> dict[str, Any]:
+    """The verdict line; a run stopped early (``stopped``) is not a pass, whatever it met."""
     failed = by_verdict.get(FAILED, 0)
     advisory = by_verdict.get(ADVISORY_FAILED, 0)
     expected = by_verdict.get(EXPECTED_FAILURE, 0)
@@ -150,9 +154,12 @@ def _overall(
         notes.append(f"{advisory} advisory failure{'s' if advisory != 1 else ''} (SHOULD/MAY)")
     if notes:
         line += "; " + ", ".join(notes)
+    if stopped:
+        # Named first: a stopped run is no pass, whatever the tests that ran found.
+        line = f"RUN STOPPED EARLY, not every test ran: {stopped}. Of what ran: {line}"
     return {
         "verdict": FAILED if failed else PASSED,
-        "exit_status": 1 if failed else 0,
+        "exit_status": 1 if failed or stopped else 0,
         "strict": strict,
         "line": line,
     }
@@ -216,6 +223,7 @@ def build_report(
     baseline: Mapping[str, str] | None,
     catalogue: Mapping[str, Any] | None = None,
     secrets: Iterable[str] = (),
+    stopped: str | None = None,
 ) -> dict[str, Any]:
     """The report of one run, as the JSON-able dict that ``schemas/report.json`` describes.
 
@@ -227,6 +235,9 @@ def build_report(
     The run's profile (``run.profile``) splits the catalogue: requirements whose ``profiles`` do
     not include it are listed under ``not_applicable`` and judged by nothing, not even by tests
     that name or check them (checks of them are reported in a warning and ignored).
+
+    ``stopped`` is why the run ended before every test ran (``--max-transport-failures``,
+    ``--run-deadline``); such a run exits 1 even when no requirement failed.
     """
     if catalogue is None:
         from conformance.catalogue import load_catalogue
@@ -367,7 +378,8 @@ def build_report(
         "started_at": run.started_at,
         "finished_at": run.finished_at,
         "capabilities": scrub.deep(dict(run.capabilities), drop_secret_keys=True),
-        "overall": _overall(summary["by_verdict"], strict, summary["by_level"]),
+        "stopped": scrub.text(stopped) if stopped else None,
+        "overall": _overall(summary["by_verdict"], strict, summary["by_level"], stopped),
         "summary": summary,
         "baseline": baseline_section,
         "requirements": requirements,
@@ -377,12 +389,14 @@ def build_report(
 
 
 def exit_status(report: Mapping[str, Any]) -> int:
-    """1 when a requirement is ``failed`` (not covered by the baseline), else 0.
+    """1 when a requirement is ``failed`` (not covered by the baseline) or the run was stopped
+    early (not every test ran), else 0.
 
     Read from the requirements themselves rather than ``overall``, so a hand-edited or
     re-rendered report cannot claim a pass it does not show.
     """
-    return 1 if any(r.get("verdict") == FAILED for r in report.get("requirements", ())) else 0
+    failed = any(r.get("verdict") == FAILED for r in report.get("requirements", ()))
+    return 1 if failed or report.get("stopped") else 0
 
 
 def write_reports(report: Mapping[str, Any], report_dir: Path) -> None:

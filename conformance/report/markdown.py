@@ -62,7 +62,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     reqs = list(report.get("requirements", []))
     by_verdict = report["summary"]["by_verdict"]
     out: list[str] = []
-    mark = "❌" if report["overall"]["verdict"] == FAILED else "✅"
+    mark = "❌" if report["overall"]["verdict"] == FAILED else "⚠️" if report.get("stopped") else "✅"
     out.append(f"## Groove conformance: {mark} {md_escape(report['overall']['line'])}")
     out.append("")
     out.append(

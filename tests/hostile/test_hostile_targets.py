@@ -166,21 +166,31 @@ def test_redirect_to_another_host_carries_no_credentials(hostile, tmp_path):
     assert_stopped_or_failed_on_requirements(proc, report_dir)
 
 
-# Faithful for the probe (relayed to a real emulator), hostile afterwards.
+# Faithful for the probe (relayed to a real emulator), hostile afterwards. The run is bounded by the
+# product's own option, --max-transport-failures: a target that stopped answering stops the run.
 TURNS_HOSTILE = {
     "then resets": servers.reset_mid_body,
     "then garbage": servers.garbage,
     "then 500": servers.server_error,
 }
+ANSWERS_BADLY = {servers.server_error}  # an answer, however wrong: the tests fail on checks
 FAITHFUL_REQUESTS = 6
+MAX_TRANSPORT_FAILURES = 3
+
+
+def terminal_lines_with(proc: subprocess.CompletedProcess[str], text: str) -> list[str]:
+    return [line for line in proc.stdout.splitlines() if text in line]
 
 
 @pytest.mark.parametrize("name", TURNS_HOSTILE)
 def test_target_turning_hostile_fails_tests_with_transcripts(name, hostile, tmp_path):
+    behaviour = TURNS_HOSTILE[name]
     emulator = start_in_thread(EmulatorConfig(users={"user": USER}, db_path=str(tmp_path / "emu.db")))
     try:
-        server = start(hostile, servers.proxy_then(emulator.url, FAITHFUL_REQUESTS, TURNS_HOSTILE[name]))
-        proc, _, report_dir = run_suite(server.url, tmp_path)
+        server = start(hostile, servers.proxy_then(emulator.url, FAITHFUL_REQUESTS, behaviour))
+        proc, _, report_dir = run_suite(
+            server.url, tmp_path, f"--max-transport-failures={MAX_TRANSPORT_FAILURES}"
+        )
     finally:
         emulator.stop()
     assert_clear_and_quiet(proc, tmp_path)
@@ -191,6 +201,16 @@ def test_target_turning_hostile_fails_tests_with_transcripts(name, hostile, tmp_
     assert tests and all(t["message"] for t in tests)
     text = json.dumps(failed)
     assert "Traceback" not in text
-    if TURNS_HOSTILE[name] is not servers.server_error:
-        # A transport failure names the request in the failure message, with no stack behind it.
-        assert any("127.0.0.1" in t["message"] for t in tests), tests[:3]
+    # The end of the run happened: cleanup was attempted (the target is gone, so it may not have
+    # removed anything) and said so, and the report was written.
+    assert terminal_lines_with(proc, "cleanup: "), proc.stdout[-3000:]
+    stopped = json.loads((report_dir / "report.json").read_text())["stopped"]
+    if behaviour in ANSWERS_BADLY:
+        # Every test got its answers: none counts toward the bound, so the run went to its end.
+        assert stopped is None, stopped
+        return
+    # A transport failure names the request in the failure message, with no stack behind it.
+    assert any("127.0.0.1" in t["message"] for t in tests), tests[:3]
+    reason = f"stopped after {MAX_TRANSPORT_FAILURES} consecutive tests without a usable answer"
+    assert stopped and stopped.startswith(reason), stopped
+    assert terminal_lines_with(proc, f"RUN STOPPED EARLY, not every test ran: {reason}"), proc.stdout[-3000:]
