@@ -65,7 +65,7 @@ class ChildEmulator:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc.stdout is not None:
+        if proc.stdout is not None and not proc.stdout.closed:
             last = _json_line(proc.stdout.read())
             if isinstance(last.get("internal_errors"), int):
                 self.internal_errors = last["internal_errors"]
@@ -102,11 +102,19 @@ def _read_line(stream: IO[str], timeout: float) -> str | None:
     return stream.readline()
 
 
-def start_in_process(config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> ChildEmulator:
-    """Start the emulator for ``config`` in a child process; return once it accepts connections."""
+def start_in_process(
+    config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0, *, record: str | None = None
+) -> ChildEmulator:
+    """Start the emulator for ``config`` in a child process; return once it accepts connections.
+
+    ``record`` (for ``bench/embedded_speed.py``): a file where the child writes, when it stops, one
+    JSON line per request it received (method, path, query, headers, body), every credential of
+    the config replaced by ``SECRET_MARK`` and its index in ``secrets_of(config)``.
+    """
     # The child imports this package from where the parent did, installed or not.
     package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
+    # Nothing of the harness's own settings (GROOVE_*: tokens among them): the child needs none.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     proc = subprocess.Popen(
         # -c, not -m: the package imports this module, which runpy would then execute a second time
@@ -119,7 +127,7 @@ def start_in_process(config: EmulatorConfig, host: str = "127.0.0.1", port: int 
         bufsize=1,
     )
     assert proc.stdin is not None and proc.stdout is not None
-    request = {"config": dataclasses.asdict(config), "host": host, "port": port}
+    request = {"config": dataclasses.asdict(config), "host": host, "port": port, "record": record}
     try:
         proc.stdin.write(json.dumps(request) + "\n")
         proc.stdin.flush()
@@ -138,18 +146,73 @@ def start_in_process(config: EmulatorConfig, host: str = "127.0.0.1", port: int 
     return ChildEmulator(str(ready["url"]), config, int(ready["pid"]), proc)
 
 
+SECRET_MARK = "<<secret:{}>>"
+
+
+def secrets_of(config: EmulatorConfig) -> list[str]:
+    """The credentials a config holds, longest first (so that none is replaced inside another)."""
+    found = [*config.users.values(), *([config.developer_token] if config.developer_token else [])]
+    return sorted(set(found), key=len, reverse=True)
+
+
+class _Recorder:
+    """ASGI wrapper keeping every HTTP request it passes on (method, path, query, headers, body)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.requests: list[dict[str, Any]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        entry = {
+            "method": scope["method"],
+            "path": scope["raw_path"].decode("latin-1"),
+            "query": scope["query_string"].decode("latin-1"),
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in scope["headers"]],
+        }
+        self.requests.append(entry)
+
+        async def receive_and_keep() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                body.extend(message.get("body", b""))
+                entry["body"] = body.decode("utf-8", "replace")
+            return message
+
+        await self.app(scope, receive_and_keep, send)
+
+    def write(self, path: str, secrets: list[str]) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            for entry in self.requests:
+                line = json.dumps(entry)
+                for i, secret in enumerate(secrets):
+                    line = line.replace(secret, SECRET_MARK.format(i))
+                f.write(line + "\n")
+
+
 def main() -> int:
     """The child's side: read the config, serve, say where, serve until stdin closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from conformance.emulator.server import start_in_thread
+    from conformance.emulator.app import build_app
+    from conformance.emulator.server import RunningEmulator, serve_in_thread
 
     request = json.loads(sys.stdin.readline())
     config = EmulatorConfig(**request["config"])
-    emulator = start_in_thread(config, request.get("host", "127.0.0.1"), int(request.get("port", 0)))
+    app = build_app(config)
+    recorder = _Recorder(app) if request.get("record") else None
+    url, server, thread, sock = serve_in_thread(
+        recorder or app, request.get("host", "127.0.0.1"), int(request.get("port", 0))
+    )
+    emulator = RunningEmulator(url, config, app, server, thread, sock)
     try:
         print(json.dumps({"url": emulator.url, "pid": os.getpid()}), flush=True)
         sys.stdin.read()  # until the parent closes it, or dies
     finally:
         emulator.stop()
+        if recorder is not None:
+            recorder.write(request["record"], secrets_of(config))
     print(json.dumps({"internal_errors": emulator.internal_errors}), flush=True)
     return 0

@@ -115,3 +115,17 @@ def test_the_child_stops_when_its_parent_dies():
     child = int(out.split()[0])
     assert child != parent.pid
     assert gone(child), "the emulator process outlived its parent"
+
+
+def test_the_benchmark_record_keeps_every_request_and_no_credential(tmp_path):
+    record = tmp_path / "requests.jsonl"
+    config = EmulatorConfig(users={"user": TOKEN})
+    with start_in_process(config, record=str(record)) as emulator, httpx.Client() as http:
+        cfg = ClientConfig(base_url=emulator.url, profile=get_profile("groove-2016"))
+        for name in ("one", "two"):
+            assert Client(cfg, TOKEN, http=http).playlist_create({"Name": name}).status == 200
+    text = record.read_text()
+    assert TOKEN not in text
+    sent = [json.loads(line) for line in text.splitlines()]
+    assert [json.loads(x["body"])["Name"] for x in sent] == ["one", "two"]
+    assert all(x["method"] == "POST" and x["path"].endswith("/playlists/create") for x in sent)
