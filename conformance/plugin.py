@@ -507,6 +507,8 @@ def _refused(r: Any, what: str, where: str, profile: Profile) -> None:
 
 # --- the session ----------------------------------------------------------------------------------
 HARNESS_KEY = pytest.StashKey["Harness"]()
+# "thread" serves the embedded emulator from a thread of the pytest process (default: a child process)
+EMBEDDED_MODE_VAR = "GROOVE_EMBEDDED"
 STATE_KEY = pytest.StashKey["ItemState"]()
 SUITE_KEY = pytest.StashKey[bool]()
 
@@ -621,9 +623,15 @@ class Harness:
         self.started = True
 
     def _start_emulator(self) -> None:
+        """The embedded target: the reference emulator in a child process of this one.
+
+        A process, not a thread, so that the suite and the server do not share one interpreter
+        lock (``bench/suite_speed.py``). Each xdist worker starts its own. ``GROOVE_EMBEDDED=thread``
+        serves it from a thread of this process instead, as before (for comparisons).
+        """
         s = self.settings
         try:
-            from conformance.emulator import EmulatorConfig, start_in_thread
+            from conformance.emulator import EmulatorConfig, start_in_process, start_in_thread
         except ImportError as exc:
             raise StartError(
                 f"no --target given and the reference emulator is not available ({exc})"
@@ -635,7 +643,8 @@ class Harness:
         )
         catalog = list(s.catalog_ids) if s.catalog_ids else None
         try:
-            self.emulator = start_in_thread(
+            start = start_in_thread if os.environ.get(EMBEDDED_MODE_VAR) == "thread" else start_in_process
+            self.emulator = start(
                 EmulatorConfig(
                     profile=s.profile,
                     users={"user": user, "other": other},

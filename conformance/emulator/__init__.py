@@ -1,19 +1,20 @@
 """The reference emulator: a Groove collection-edit server that behaves as the documents say.
 
-A Starlette application served by uvicorn, storing users' collections and playlists in SQLite.
-It is the suite's embedded target (``start_in_thread``), the proof that the suite has no false
-alarms, and a sandbox for client developers (``groove-conformance serve``). Where the documents
-disagree it does what ``conformance/requirements.yaml`` enforces; where they are silent it makes
-the choice written in ``conformance/emulator/README.md`` ("Choices on silences"). ``--fault NAME``
-turns on one named deviation (``faults.FAULTS``) so that the project can prove the suite catches it;
-``--variant NAME`` (any number) turns on another legitimate reading (``variants.VARIANTS``), which
-the suite must pass.
+A Starlette application served by uvicorn, storing users' collections and playlists in SQLite. It is
+the suite's embedded target (``start_in_process``; ``start_in_thread`` serves it from a thread, for
+tests), the proof that the suite has no false alarms, and a sandbox for client developers
+(``groove-conformance serve``). Where the documents disagree it does what
+``conformance/requirements.yaml`` enforces; where they are silent it makes the choice written in
+``conformance/emulator/README.md`` ("Choices on silences"). ``--fault NAME`` turns on one named
+deviation (``faults.FAULTS``) so that the project can prove the suite catches it; ``--variant NAME``
+(any number) turns on another legitimate reading (``variants.VARIANTS``), which the suite must pass.
 """
 
 from __future__ import annotations
 
 from conformance.emulator.app import build_app
 from conformance.emulator.catalog import builtin_catalog
+from conformance.emulator.child import ChildEmulator, start_in_process
 from conformance.emulator.config import EmulatorConfig
 from conformance.emulator.faults import FAULTS, INTEROP_FAULTS, Fault
 from conformance.emulator.server import RunningEmulator, start_in_thread
@@ -26,6 +27,7 @@ def create_app(config: EmulatorConfig):
 
 
 __all__ = [
+    "ChildEmulator",
     "EmulatorConfig",
     "FAULTS",
     "INTEROP_FAULTS",
@@ -36,5 +38,6 @@ __all__ = [
     "VariantSet",
     "builtin_catalog",
     "create_app",
+    "start_in_process",
     "start_in_thread",
 ]

@@ -4,13 +4,16 @@ The socket is bound here, before uvicorn starts, so that port 0 works and the UR
 ``start_in_thread`` returns; it returns only once uvicorn has finished its startup (lifespan run,
 database open) and accepts connections. ``stop()`` asks uvicorn to exit, waits for the thread, and
 leaves no database open (a temporary database is deleted).
+
+The thread shares the caller's interpreter lock: the plugin's embedded target runs in a process of
+its own instead (``conformance.emulator.child``), which uses this module inside the child.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
-import time
 from dataclasses import dataclass
 
 import uvicorn
@@ -42,6 +45,11 @@ class RunningEmulator:
         self._socket.close()
 
     @property
+    def pid(self) -> int:
+        """The process serving it: this one (``child.ChildEmulator`` has the same attribute)."""
+        return os.getpid()
+
+    @property
     def internal_errors(self) -> int:
         """How many requests reached the last-resort 500 handler (should stay 0)."""
         return int(self.app.state.internal_errors)
@@ -70,30 +78,48 @@ def server_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling an event once its startup is over (started, or failed)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.startup_over = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.startup_over.set()
+
+
 def serve_in_thread(
     app: Starlette, host: str = "127.0.0.1", port: int = 0
 ) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
     """Serve any ASGI app with uvicorn in a daemon thread; return once it accepts connections.
 
     The emulator uses it, and so does the benchmark for its bare endpoint (same stack, same settings).
+    Readiness is an event set when uvicorn's startup ends, or when the thread ends without one.
     """
     sock = bind_socket(host, port)
     actual_port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="groove-emulator", daemon=True
-    )
+    server = _Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        finally:
+            server.startup_over.set()  # a failure before the startup must not leave the caller waiting
+
+    thread = threading.Thread(target=run, name="groove-emulator", daemon=True)
     thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive():
-            sock.close()
-            raise RuntimeError("the server failed to start (see the log above)")
-        if time.monotonic() > deadline:
-            server.should_exit = True
-            sock.close()
-            raise RuntimeError("the server did not start in time")
-        time.sleep(0.01)
+    if not server.startup_over.wait(STARTUP_TIMEOUT_S):
+        server.should_exit = True
+        sock.close()
+        raise RuntimeError("the server did not start in time")
+    if not server.started:
+        thread.join(STARTUP_TIMEOUT_S)
+        sock.close()
+        raise RuntimeError("the server failed to start (see the log above)")
     return server_url(host, actual_port), server, thread, sock
 
 
