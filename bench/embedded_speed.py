@@ -34,7 +34,7 @@ import httpx
 
 from conformance.emulator import EmulatorConfig, builtin_catalog, start_in_process
 from conformance.emulator.child import SECRET_MARK, secrets_of
-from conformance.plugin import EMBEDDED_MODE_VAR, LEVELS
+from conformance.plugin import EFFORTS, EMBEDDED_MODE_VAR
 
 REPO = Path(__file__).resolve().parents[1]
 # Not sent again: httpx writes its own framing for the body it is given.
@@ -103,7 +103,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"profile {args.profile}; {os.cpu_count()} CPUs; wall-clock seconds")
     for level in args.levels.split(","):
-        LEVELS[level]  # an unknown level fails here, not after minutes
+        EFFORTS[level]  # an unknown level fails here, not after minutes
         print(f"\n== level {level}")
         process, rc, line = suite(level, args.profile, clean_env())
         print(f"embedded, own process (default)     {process:7.1f} s  exit {rc}  {line}")

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from conformance.emulator import EmulatorConfig, start_in_thread
-from conformance.plugin import LEVELS
+from conformance.plugin import EFFORTS
 from conformance.profiles import get_profile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +74,7 @@ def schemathesis_cli(level: str, profile: str) -> tuple[float, int, str]:
             "--url",
             emulator.url,
             "--max-examples",
-            str(LEVELS[level].examples_per_operation),
+            str(EFFORTS[level].examples_per_operation),
             "--mode",
             "all",
             "--phases",
@@ -108,7 +108,7 @@ def main() -> int:
     levels = args.levels.split(",")
     print(f"profile {args.profile}; {os.cpu_count()} CPUs; wall-clock seconds")
     for level in levels:
-        lv = LEVELS[level]
+        lv = EFFORTS[level]
         print(
             f"\n== level {level}: {lv.examples_per_operation} examples per operation and mode, "
             f"state machines {lv.state_machine_examples} runs x {lv.state_machine_steps} steps"

@@ -44,6 +44,7 @@ __all__ = [
     "load_catalogue",
     "parse_catalogue",
     "parse_errata",
+    "blocks",
     "read_catalogue",
     "shared_dir",
 ]
@@ -52,6 +53,13 @@ CATALOGUE_PATH = Path(__file__).with_name("requirements.yaml")
 ERRATA_PATH = repo_dir() / "docs" / "errata.md"
 
 LEVELS: tuple[str, ...] = ("MUST", "SHOULD", "MAY")
+ADVISORY_LEVELS: frozenset[str] = frozenset({"SHOULD", "MAY"})
+
+
+def blocks(level: str, strict: bool) -> bool:
+    """The one blocking rule: a failed check of a MUST requirement fails its test and the run; a
+    SHOULD or MAY one is advisory, and blocks only under ``--strict``."""
+    return strict or level not in ADVISORY_LEVELS
 # docs/architecture.md, "Requirement IDs".
 AREAS: tuple[str, ...] = (
     "ADD", "CDEL", "PCRE", "PUPD", "PDEL", "REORDER", "BROWSE", "BATCH",

@@ -42,6 +42,7 @@ import pytest
 
 from conformance import __version__, judging
 from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS, CatalogFileError, read_catalog_file
+from conformance.catalogue import blocks
 from conformance.cleanup import CleanupResult, Registry, new_run_id
 from conformance.client import NONE, Client, ClientConfig, GuardError, TransportError
 from conformance.journal import Journal, journal_path
@@ -57,7 +58,7 @@ EXIT_USAGE_ERROR = int(pytest.ExitCode.USAGE_ERROR)
 EXIT_TARGET_UNAVAILABLE = EXIT_USAGE_ERROR
 
 MARKER = "requirement"
-DEFAULT_LEVEL = "standard"
+DEFAULT_EFFORT = "standard"
 DEFAULT_SUITE_PACKAGES = ["conformance.suite"]
 MESSAGE_CAP = 4000
 
@@ -83,7 +84,7 @@ DEFAULT_MAX_TRANSPORT_FAILURES = 10
 
 # --- levels ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Level:
+class Effort:
     """How hard generated tests try: ``--conformance-level quick|standard|thorough``."""
 
     name: str
@@ -92,12 +93,12 @@ class Level:
     state_machine_examples: int  # runs of a state machine
 
 
-LEVELS: dict[str, Level] = {
-    "quick": Level("quick", examples_per_operation=10, state_machine_steps=10, state_machine_examples=5),
-    "standard": Level(
+EFFORTS: dict[str, Effort] = {
+    "quick": Effort("quick", examples_per_operation=10, state_machine_steps=10, state_machine_examples=5),
+    "standard": Effort(
         "standard", examples_per_operation=50, state_machine_steps=25, state_machine_examples=20
     ),
-    "thorough": Level(
+    "thorough": Effort(
         "thorough", examples_per_operation=250, state_machine_steps=50, state_machine_examples=100
     ),
 }
@@ -120,7 +121,7 @@ class Settings:
     catalog_file: Path | None
     report_dir: Path | None
     strict: bool
-    level: str
+    effort: str  # --conformance-level: how hard generated tests try (not a requirement level)
     baseline: Path | None
     request_timeout: float
     max_transport_failures: int = DEFAULT_MAX_TRANSPORT_FAILURES  # 0: never stop for them
@@ -144,11 +145,11 @@ class Settings:
                 f"--profile / GROOVE_PROFILE: unknown profile {profile!r}; "
                 f"choose one of {', '.join(PROFILES)}"
             )
-        level = values["groove_level"] or DEFAULT_LEVEL
-        if level not in LEVELS:
+        effort = values["groove_level"] or DEFAULT_EFFORT
+        if effort not in EFFORTS:
             raise SettingsError(
-                f"--conformance-level / GROOVE_CONFORMANCE_LEVEL: unknown level {level!r}; "
-                f"choose one of {', '.join(LEVELS)}"
+                f"--conformance-level / GROOVE_CONFORMANCE_LEVEL: unknown level {effort!r}; "
+                f"choose one of {', '.join(EFFORTS)}"
             )
         target = _target(values["groove_target"])
         user_token, other_token = values["groove_user_token"], values["groove_other_user_token"]
@@ -193,7 +194,7 @@ class Settings:
             catalog_file=catalog,
             report_dir=Path(values["groove_report_dir"]) if values["groove_report_dir"] else None,
             strict=_strict(config, env),
-            level=level,
+            effort=effort,
             baseline=baseline,
             request_timeout=timeout,
             catalog_ids=catalog_ids,
@@ -204,7 +205,7 @@ class Settings:
         return {
             "target": self.target,
             "profile": self.profile,
-            "level": self.level,
+            "level": self.effort,
             "strict": self.strict,
             "catalog": str(self.catalog_file) if self.catalog_file else None,
             "report_dir": str(self.report_dir) if self.report_dir else None,
@@ -333,7 +334,7 @@ def _strict(config: pytest.Config, env: Any) -> bool:
 
 
 # --- catalog, capabilities -------------------------------------------------------------------
-class Catalog:
+class TrackAllocator:
     """Valid catalog track IDs of the target, handed out so tests rarely share one."""
 
     def __init__(self, ids: Iterable[str], source: str) -> None:
@@ -351,7 +352,7 @@ class Catalog:
         return len(self.ids)
 
     def __repr__(self) -> str:
-        return f"<Catalog {len(self.ids)} IDs from {self.source}>"
+        return f"<TrackAllocator {len(self.ids)} IDs from {self.source}>"
 
     def retire(self, track_id: str) -> None:
         """Hand ``track_id`` out no more: the user had it in their collection before the run, so
@@ -547,7 +548,7 @@ class Harness:
         self.client_config: ClientConfig | None = None
         self.capabilities = Capabilities()
         self.registry: Registry | None = None
-        self.catalog: Catalog | None = None
+        self.tracks: TrackAllocator | None = None
         self.cleanup_result: CleanupResult | None = None
         self.cleanup_error: str | None = None
         self.records: list[TestRecord] = []
@@ -619,7 +620,7 @@ class Harness:
                 self.registry.snapshot(user, self.client(user)) for user, tok in self._tokens.items() if tok
             )
             self.capabilities.snapshot = ok
-        self.catalog = self._catalog()
+        self.tracks = self._tracks()
         self.started = True
 
     def _start_emulator(self) -> None:
@@ -658,7 +659,7 @@ class Harness:
         self._tokens = {"user": user, "other": other}
         self._developer = developer
 
-    def _catalog(self) -> Catalog:
+    def _tracks(self) -> TrackAllocator:
         s = self.settings
         if s.catalog_ids:
             ids, source = list(s.catalog_ids), f"--catalog {s.catalog_file}"
@@ -675,7 +676,7 @@ class Harness:
             count = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), 1)
             index = int(self.worker[2:])
             ids, source = ids[index::count], f"{source}, share {index + 1} of {count} (one per worker)"
-        return Catalog(ids, source)
+        return TrackAllocator(ids, source)
 
     # ---- clients -------------------------------------------------------------------------------
     def client(self, user: str = "user", transcript: list[Exchange] | None = None) -> Client:
@@ -890,8 +891,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--conformance-level",
         dest="groove_level",
-        metavar="|".join(LEVELS),
-        help=f"how many generated examples (GROOVE_CONFORMANCE_LEVEL); default {DEFAULT_LEVEL}",
+        metavar="|".join(EFFORTS),
+        help=f"how many generated examples (GROOVE_CONFORMANCE_LEVEL); default {DEFAULT_EFFORT}",
     )
     group.addoption(
         "--baseline",
@@ -1150,9 +1151,9 @@ def _target_line(h: Harness) -> str:
     where = "embedded reference emulator" if h.embedded else "foreign target"
     return (
         f"groove-conformance: {h.base_url} ({where}), profile {h.settings.profile}, "
-        f"level {h.settings.level}, "
+        f"level {h.settings.effort}, "
         f"run {h.run_id}; browse: {'yes' if caps.browse else 'no'}; "
-        f"second user: {'yes' if caps.other_user else 'no'}; catalog: {len(h.catalog or [])} IDs"
+        f"second user: {'yes' if caps.other_user else 'no'}; catalog: {len(h.tracks or [])} IDs"
     )
 
 
@@ -1320,12 +1321,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def _advisory(harness: Harness) -> list[str]:
-    if harness.settings.strict:
-        return []
     found: list[str] = []
     for rec in harness.records:
         for c in rec.checks:
-            if not c.passed and _level_of(c.requirement) in ("SHOULD", "MAY") and c.requirement not in found:
+            advisory = not c.passed and not blocks(_level_of(c.requirement), harness.settings.strict)
+            if advisory and c.requirement not in found:
                 found.append(c.requirement)
     return found
 
@@ -1354,9 +1354,9 @@ def profile(request: pytest.FixtureRequest) -> Profile:
 
 
 @pytest.fixture(scope="session")
-def level(request: pytest.FixtureRequest) -> Level:
+def effort(request: pytest.FixtureRequest) -> Effort:
     """How hard generated tests try (``--conformance-level``)."""
-    return LEVELS[_harness(request.config).settings.level]
+    return EFFORTS[_harness(request.config).settings.effort]
 
 
 @pytest.fixture(scope="session")
@@ -1366,11 +1366,11 @@ def capabilities(request: pytest.FixtureRequest) -> Capabilities:
 
 
 @pytest.fixture(scope="session")
-def catalog(request: pytest.FixtureRequest) -> Catalog:
-    """Valid catalog track IDs: ``catalog.take(n)``, ``catalog.invalid(n)``."""
-    catalog = _started(request).catalog
-    assert catalog is not None
-    return catalog
+def catalog(request: pytest.FixtureRequest) -> TrackAllocator:
+    """The target's catalog as this run may use it: ``catalog.take(n)`` valid IDs, ``catalog.invalid(n)``."""
+    allocator = _started(request).tracks
+    assert allocator is not None
+    return allocator
 
 
 @pytest.fixture(scope="session")
@@ -1430,10 +1430,10 @@ def verify(request: pytest.FixtureRequest) -> Verify:
 __all__ = [
     "EXIT_TARGET_UNAVAILABLE",
     "Capabilities",
-    "Catalog",
+    "TrackAllocator",
     "Harness",
-    "LEVELS",
-    "Level",
+    "EFFORTS",
+    "Effort",
     "Settings",
     "probe",
 ]

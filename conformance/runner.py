@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES, LEVELS
+from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES, EFFORTS
 from conformance.profiles import PROFILES
 
 DEFAULT_REPORT_DIR = Path("conformance-report")
@@ -70,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"where the report goes (GROOVE_REPORT_DIR; default ./{DEFAULT_REPORT_DIR})",
     )
     parser.add_argument("--strict", action="store_true", help="SHOULD failures fail the run too")
-    parser.add_argument("--conformance-level", choices=tuple(LEVELS), help="how hard generated tests try")
+    parser.add_argument("--conformance-level", choices=tuple(EFFORTS), help="how hard generated tests try")
     parser.add_argument("--baseline", metavar="FILE", help="expected failures: only others fail the run")
     parser.add_argument("--request-timeout", metavar="SECONDS", help="bound on each request (default 10)")
     parser.add_argument(

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conformance import judging
+from conformance.catalogue import blocks
 from conformance.judging import Finding, show
 from conformance.records import CheckResult, Exchange
 
@@ -29,11 +30,6 @@ __all__ = ["Verify", "VerifyUsageError", "blocks", "operation_of", "show"]
 
 class VerifyUsageError(Exception):
     """A test used ``verify`` wrongly (a requirement not in its marker, an unknown schema)."""
-
-
-def blocks(level: str, strict: bool) -> bool:
-    """Whether a failed check of ``level`` fails the test (MUST always; the rest under --strict)."""
-    return strict or level not in ("SHOULD", "MAY")
 
 
 def operation_of(exchange: Exchange) -> str | None:

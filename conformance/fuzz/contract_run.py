@@ -55,7 +55,7 @@ class Env:
     verify: Any
     registry: Any
     catalog: Any
-    level: Any
+    effort: Any  # conformance.plugin.Effort
     profile: str
     name_prefix: str
     capabilities: Any = None
@@ -169,7 +169,7 @@ def run_operation(env: Env, operation: str, mode: str) -> None:
     tally = Tally(env.verify, f"{mode} generated requests")
     title = f"generated {mode} request of {operation}"
 
-    @contract_settings(env.level)
+    @contract_settings(env.effort)
     @given(case=strategy, data=st.data())
     def example(case: Any, data: Any) -> None:
         if tally.exhausted():
@@ -244,7 +244,7 @@ def run_links(env: Env) -> None:
 
     final: Violation | None = None
     try:
-        Links.run(settings=machine_settings(env.level))
+        Links.run(settings=machine_settings(env.effort))
     except Exception as exc:  # noqa: BLE001 - see run_operation
         final = tally.outcome(exc)
     finally:

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.catalogue import blocks
 from conformance.judging import Finding
-from conformance.verify import blocks
 
 SHRINK_BUDGET_S = 10.0
 

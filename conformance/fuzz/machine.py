@@ -118,7 +118,7 @@ class MachineEnv:
     registry: Any
     capabilities: Any
     profile: Any
-    level: Any
+    effort: Any  # conformance.plugin.Effort
     tracks: list[str]  # the machine's catalog IDs
     foreign_tracks: list[str]
     tally: Tally = field(init=False)
@@ -982,7 +982,7 @@ def run_machine(env: MachineEnv) -> None:
     machine = build_machine(env)
     final: Violation | None = None
     try:
-        run_state_machine_as_test(machine, settings=machine_settings(env.level))
+        run_state_machine_as_test(machine, settings=machine_settings(env.effort))
     except Exception as exc:  # noqa: BLE001 - a Violation (maybe inside Hypothesis' group) is a finding
         final = env.tally.outcome(exc)
     finally:

@@ -1,6 +1,6 @@
 """Hypothesis settings of the generated tests, from the plugin's ``--conformance-level``.
 
-``conformance.plugin.LEVELS`` says how many examples per operation and how many state-machine runs
+``conformance.plugin.EFFORTS`` says how many examples per operation and how many state-machine runs
 and steps a level buys; this module only turns that into Hypothesis settings. Every run is
 derandomized (the examples depend on the test, not on a seed drawn at start-up) and keeps no
 example database, so the same level against the same target repeats the same requests: a failure

@@ -21,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from conformance.catalogue import LEVELS, blocks
 from conformance.records import Exchange, RunInfo, TestRecord
 from conformance.report import baseline as _baseline
 from conformance.report.baseline import BaselineError, load_baseline
@@ -30,10 +31,8 @@ from conformance.report.verdicts import (
     ADVISORY_FAILED,
     EXPECTED_FAILURE,
     FAILED,
-    LEVELS,
     PASSED,
     VERDICTS,
-    blocks,
     count,
     judge,
     operation_scope,

@@ -16,10 +16,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from conformance.catalogue import LEVELS
 from conformance.report.baseline import STATUS_HELP
 from conformance.report.text import transcript
 from conformance.report.verdicts import (
-    LEVELS,
     NOT_APPLICABLE_HELP,
     VERDICT_HELP,
     VERDICTS,

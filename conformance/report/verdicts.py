@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.catalogue import blocks
 from conformance.records import CheckResult, TestRecord
 
 FAILED = "failed"
@@ -54,12 +55,6 @@ NOT_APPLICABLE = "not-applicable"
 
 # Worst first: the order of summaries, tables and filters.
 VERDICTS: tuple[str, ...] = (FAILED, EXPECTED_FAILURE, ADVISORY_FAILED, PASSED, SKIPPED, NOT_TESTED)
-LEVELS: tuple[str, ...] = ("MUST", "SHOULD", "MAY")
-
-
-def blocks(level: str, strict: bool) -> bool:
-    """Whether a failure of a requirement of ``level`` fails the run (and the test)."""
-    return strict or level not in ("SHOULD", "MAY")
 
 
 @dataclass

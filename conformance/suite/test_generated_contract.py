@@ -26,13 +26,13 @@ from conformance.fuzz.contract_run import Env, run_links, run_operation
 MODES = ("positive", "negative")
 
 
-def _env(client, verify, created, catalog, level, profile, capabilities) -> Env:
+def _env(client, verify, created, catalog, effort, profile, capabilities) -> Env:
     return Env(
         client=client,
         verify=verify,
         registry=created,
         catalog=catalog,
-        level=level,
+        effort=effort,
         profile=profile.name,
         name_prefix=created.prefix,
         capabilities=capabilities,
@@ -47,13 +47,13 @@ def _env(client, verify, created, catalog, level, profile, capabilities) -> Env:
         for op in contract.OPERATIONS
     ],
 )
-def test_generated_requests(operation, mode, client, verify, created, catalog, level, profile, capabilities):
-    run_operation(_env(client, verify, created, catalog, level, profile, capabilities), operation, mode)
+def test_generated_requests(operation, mode, client, verify, created, catalog, effort, profile, capabilities):
+    run_operation(_env(client, verify, created, catalog, effort, profile, capabilities), operation, mode)
 
 
 LINK_REQUIREMENTS = sorted({r for op in contract.OPERATIONS for r in all_requirements(op)})
 
 
 @pytest.mark.requirement(*LINK_REQUIREMENTS)
-def test_openapi_links(client, verify, created, catalog, level, profile, capabilities):
-    run_links(_env(client, verify, created, catalog, level, profile, capabilities))
+def test_openapi_links(client, verify, created, catalog, effort, profile, capabilities):
+    run_links(_env(client, verify, created, catalog, effort, profile, capabilities))

@@ -20,7 +20,7 @@ from conformance.fuzz.machine import MACHINE_TRACKS, MachineEnv, requirements, r
 
 
 @pytest.mark.requirement(*requirements())
-def test_collection_state_machine(request, client, verify, created, catalog, capabilities, profile, level):
+def test_collection_state_machine(request, client, verify, created, catalog, capabilities, profile, effort):
     try:
         other = request.getfixturevalue("other_client")
     except pytest.skip.Exception:
@@ -32,7 +32,7 @@ def test_collection_state_machine(request, client, verify, created, catalog, cap
         registry=created,
         capabilities=capabilities,
         profile=profile,
-        level=level,
+        effort=effort,
         tracks=catalog.take(min(MACHINE_TRACKS, len(catalog))),
         foreign_tracks=catalog.take(min(2, len(catalog))),
     )

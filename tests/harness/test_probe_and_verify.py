@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from conformance.client import Client, ClientConfig
-from conformance.plugin import Catalog, Settings, SettingsError, StartError, probe
+from conformance.plugin import Settings, SettingsError, StartError, TrackAllocator, probe
 from conformance.profiles import GROOVE_2016, XBOX_2013
 from conformance.records import CheckResult
 from conformance.verify import Verify, VerifyUsageError
@@ -115,13 +115,13 @@ def test_probe_a_wrong_groove_server_is_still_tested(mock):
 
 # --- catalog ---------------------------------------------------------------------------------
 def test_catalog_hands_out_distinct_ids_and_skips_when_short():
-    cat = Catalog(["a", "b", "c", "A"], "test")
+    cat = TrackAllocator(["a", "b", "c", "A"], "test")
     assert len(cat) == 3
     first, second = cat.take(2), cat.take(2)
     assert len(set(first)) == 2 and len(set(second)) == 2 and first != second
     with pytest.raises(pytest.skip.Exception, match=r"needs 4 catalog IDs \(have 3"):
         cat.take(4)
-    bad = Catalog.invalid(3, lower=True)
+    bad = TrackAllocator.invalid(3, lower=True)
     assert len(set(bad)) == 3 and all(b.startswith("music.") and b == b.lower() for b in bad)
 
 
@@ -215,7 +215,7 @@ def test_every_option_can_come_from_the_environment(tmp_path):
         "GROOVE_STRICT": "1",
     }
     s = Settings.from_config(FakeConfig(), env)
-    assert (s.target, s.profile, s.level, s.strict) == ("http://t.test", "xbox-2013", "quick", True)
+    assert (s.target, s.profile, s.effort, s.strict) == ("http://t.test", "xbox-2013", "quick", True)
     assert (s.user_token, s.other_user_token, s.developer_token) == ("u-secret", "o-secret", "d-secret")
     assert s.catalog_file == catalog and s.report_dir == tmp_path / "rep"
     shown = repr(s) + repr(s.public())
