@@ -28,8 +28,10 @@ class UsageParser(argparse.ArgumentParser):
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("conformance.runner", "run the conformance suite through pytest"),
     "serve": ("conformance.emulator.cli", "run the reference emulator"),
-    "report": ("conformance.report.cli", "re-render a report.json as HTML / Markdown / JUnit"),
+    "report": ("conformance.report.cli", "re-render a report.json (HTML, Markdown, JUnit, PR summary, HAR)"),
     "compare": ("conformance.report.compare_cli", "show what changed between two report.json files"),
+    "matrix": ("conformance.report.matrix_cli", "one page comparing several report.json files"),
+    "badge": ("conformance.report.badge_cli", "an SVG badge of a report.json's MUST tally"),
     "cleanup": ("conformance.cleanup_command", "remove what an interrupted run left on a target"),
 }
 

@@ -76,7 +76,22 @@ def _requirement_fields(req: Any) -> dict[str, Any]:
     }
 
 
-def _exchange(exchange: Exchange, scrub: Scrubber) -> dict[str, Any]:
+def run_scrubber(run: RunInfo, records: Iterable[TestRecord], secrets: Iterable[str] = ()) -> Scrubber:
+    """The one scrubber of a run: the given ``secrets``, and what else the run used as a credential
+    (transcript header and query values, options under credential-like keys, URL user-info).
+
+    The catalogue's own text is never scrubbed: it is the project's, quotes the documents
+    ("Authorization: Bearer {token}") and holds no secret.  Every output made from the run's
+    records (the report, a HAR file) scrubs with this one, so they redact alike.
+    """
+    scrub = Scrubber(secrets)
+    scrub.learn(x for rec in records for x in rec.exchanges)
+    scrub.learn_options([run.target, dict(run.options), dict(run.capabilities)])
+    return scrub
+
+
+def redacted_exchange(exchange: Exchange, scrub: Scrubber) -> dict[str, Any]:
+    """One exchange as report.json holds it: every credential scrubbed, plus its curl repro."""
     data = asdict(exchange)
     data["url"] = scrub.url(exchange.url)
     data["request_headers"] = scrub.headers(exchange.request_headers)
@@ -243,12 +258,7 @@ def build_report(
 
         catalogue = load_catalogue()
     records = list(records)
-    scrub = Scrubber(secrets)
-    # What else the run used as a credential: transcript header and query values, options under
-    # credential-like keys, URL user-info. The catalogue's own text is never scrubbed: it is the
-    # project's, quotes the documents ("Authorization: Bearer {token}") and holds no secret.
-    scrub.learn(x for rec in records for x in rec.exchanges)
-    scrub.learn_options([run.target, dict(run.options), dict(run.capabilities)])
+    scrub = run_scrubber(run, records, secrets)
     named = {rid for rec in records for rid in rec.requirements} | {
         c.requirement for rec in records for c in rec.checks
     }
@@ -334,7 +344,7 @@ def build_report(
                     "message": scrub.text(f.message or ""),
                     "expected": scrub.text(f.expected) if f.expected is not None else None,
                     "actual": scrub.text(f.actual) if f.actual is not None else None,
-                    "exchanges": [_exchange(x, scrub) for x in kept],
+                    "exchanges": [redacted_exchange(x, scrub) for x in kept],
                     "exchanges_omitted": len(exchanges) - len(kept),
                 }
             )

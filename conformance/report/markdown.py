@@ -58,19 +58,23 @@ def _ids(reqs: list[Mapping[str, Any]]) -> str:
     return ", ".join(f"`{r['id']}`" for r in reqs)
 
 
+def headline(report: Mapping[str, Any]) -> list[str]:
+    """The verdict heading and the run line (target, profile, tool, times), each followed by a blank."""
+    mark = "❌" if report["overall"]["verdict"] == FAILED else "⚠️" if report.get("stopped") else "✅"
+    return [
+        f"## Groove conformance: {mark} {md_escape(report['overall']['line'])}",
+        "",
+        f"Target `{md_escape(report['target'])}`{' (embedded emulator)' if report.get('embedded') else ''}, "
+        f"profile `{report['profile']}`, {report['tool']['name']} {md_escape(report['tool']['version'])}"
+        f"{', strict' if report.get('strict') else ''}, {report['started_at']} – {report['finished_at']}.",
+        "",
+    ]
+
+
 def render_markdown(report: Mapping[str, Any]) -> str:
     reqs = list(report.get("requirements", []))
     by_verdict = report["summary"]["by_verdict"]
-    out: list[str] = []
-    mark = "❌" if report["overall"]["verdict"] == FAILED else "⚠️" if report.get("stopped") else "✅"
-    out.append(f"## Groove conformance: {mark} {md_escape(report['overall']['line'])}")
-    out.append("")
-    out.append(
-        f"Target `{md_escape(report['target'])}`{' (embedded emulator)' if report.get('embedded') else ''}, "
-        f"profile `{report['profile']}`, {report['tool']['name']} {md_escape(report['tool']['version'])}"
-        f"{', strict' if report.get('strict') else ''}, {report['started_at']} – {report['finished_at']}."
-    )
-    out.append("")
+    out: list[str] = headline(report)
     out.append(" · ".join(f"{v}: **{by_verdict.get(v, 0)}**" for v in VERDICTS if by_verdict.get(v, 0)))
     out.append("")
 
