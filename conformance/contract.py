@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -55,6 +56,8 @@ class Limits:
     name_min: int  # playlist names "cannot be empty"
     name_max: int  # "restricted to 256 characters" (UTF-16 code units, E09)
     browse_max_items: int  # maxItems "default 25, and the maximum"
+    browse_default_items: int  # maxItems when none is given ("The default value is 25")
+    browse_min_items: int  # the smallest maxItems (a page of at least one item)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -311,12 +314,32 @@ def documented_statuses(operation_id: str) -> tuple[int, ...]:
     return tuple(sorted(int(s) for s in _operation(operation_id).get("responses", {}) if s.isdigit()))
 
 
+def query_parameters(operation_id: str) -> tuple[str, ...]:
+    """The names of ``operation_id``'s query parameters, in the order openapi.yaml lists them."""
+    return tuple(
+        param["name"]
+        for param in map(_resolve_local, _operation(operation_id).get("parameters", ()))
+        if param.get("in") == "query"
+    )
+
+
 def query_parameter_schema(operation_id: str, name: str) -> dict[str, Any] | None:
     """The schema of query parameter ``name`` of ``operation_id`` (a copy), or None."""
+    param = _parameter(operation_id, name, "query")
+    return copy.deepcopy(param.get("schema")) if param is not None else None
+
+
+def path_parameter_schema(operation_id: str, name: str) -> dict[str, Any] | None:
+    """The schema of path parameter ``name`` of ``operation_id`` (a copy), or None."""
+    param = _parameter(operation_id, name, "path")
+    return copy.deepcopy(param.get("schema")) if param is not None else None
+
+
+def _parameter(operation_id: str, name: str, where: str) -> dict[str, Any] | None:
     for param in _operation(operation_id).get("parameters", ()):
         param = _resolve_local(param)
-        if param.get("in") == "query" and param.get("name") == name:
-            return copy.deepcopy(param.get("schema"))
+        if param.get("in") == where and param.get("name") == name:
+            return param
     return None
 
 
@@ -330,15 +353,48 @@ def _read_limits() -> Limits:
         raise ContractError("TrackIds and TrackActions disagree on the batch limit")
     name = _schema("PlaylistAction")["properties"]["Name"]
     max_items = query_parameter_schema("collection_browse", "maxItems") or {}
-    if "maximum" not in max_items:
-        raise ContractError("collection_browse's maxItems parameter has no maximum")
+    for bound in ("maximum", "default", "minimum"):
+        if bound not in max_items:
+            raise ContractError(f"collection_browse's maxItems parameter has no {bound}")
     return Limits(
         batch_max=int(request["maxItems"]),
         name_min=int(name["minLength"]),
         name_max=int(name["maxLength"]),
         browse_max_items=int(max_items["maximum"]),
+        browse_default_items=int(max_items["default"]),
+        browse_min_items=int(max_items["minimum"]),
     )
+
+
+# --- browse types ----------------------------------------------------------------------------
+
+BROWSE_MEMBER_KEY = "x-content-member"  # the extension of the ``type`` parameter naming the members
+
+
+def _read_browse_members() -> dict[str, str]:
+    """``{type}`` of collection browse -> the ContentResponse member its answer fills.
+
+    The values are the ``type`` parameter's enum; the members its ``x-content-member`` extension
+    (the browse page's examples: ``artists`` answers ``Artists``, ``playlistsforyou`` answers
+    ``Playlists``, ...). Both must name the same types, and every member must be one of
+    ContentResponse's, or the contract is broken.
+    """
+    param = _parameter("collection_browse", "type", "path")
+    if param is None:
+        raise ContractError("collection_browse has no {type} path parameter")
+    types = param.get("schema", {}).get("enum") or []
+    members = param.get(BROWSE_MEMBER_KEY) or {}
+    if set(types) != set(members):
+        raise ContractError(f"collection_browse's type enum and {BROWSE_MEMBER_KEY} name different types")
+    known = _schema("ContentResponse")["properties"]
+    unknown = sorted(m for m in members.values() if m not in known)
+    if unknown:
+        raise ContractError(f"{BROWSE_MEMBER_KEY} names members ContentResponse lacks: {', '.join(unknown)}")
+    return {kind: str(members[kind]) for kind in types}
 
 
 OPERATIONS: dict[str, tuple[str, str]] = {op: (m, p) for op, (m, p, _) in _operations().items()}
 LIMITS: Limits = _read_limits()
+BROWSE_MEMBERS: Mapping[str, str] = MappingProxyType(_read_browse_members())
+"""Collection browse's ``{type}`` values (the enum's order) -> the ContentResponse member each fills."""
+BROWSE_TYPES: tuple[str, ...] = tuple(BROWSE_MEMBERS)

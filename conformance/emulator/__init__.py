@@ -12,6 +12,8 @@ deviation (``faults.FAULTS``) so that the project can prove the suite catches it
 
 from __future__ import annotations
 
+from starlette.applications import Starlette
+
 from conformance.emulator.app import build_app
 from conformance.emulator.catalog import builtin_catalog
 from conformance.emulator.child import ChildEmulator, start_in_process
@@ -21,7 +23,7 @@ from conformance.emulator.server import RunningEmulator, start_in_thread
 from conformance.emulator.variants import VARIANTS, Variant, VariantSet
 
 
-def create_app(config: EmulatorConfig):
+def create_app(config: EmulatorConfig) -> Starlette:
     """The ASGI application for ``config`` (its database opens at startup, closes at shutdown)."""
     return build_app(config)
 

@@ -12,6 +12,11 @@ before any look at the body):
 6. encode the answer (or the Error) in the chosen format; in XML the root is the operation's
    response type even for an error.
 
+These steps are written once (``Emulator.serve``); what differs per operation is a ``Handler``:
+its checks of steps 3-4 (``check``) and its step 5 (``run``). The routes, their methods and paths
+and each operation's response type are read from the contract (``conformance.contract``); the
+emulator's part is the handler per operationId (``Emulator.handlers``).
+
 The variant ``body-before-auth`` swaps steps 2 and 3-4 (``Emulator.admit``); the other variants
 (``variants.py``) each change one step where that step is written.
 
@@ -33,10 +38,11 @@ import contextlib
 import logging
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -46,59 +52,53 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from conformance import contract
 from conformance.emulator import wire
 from conformance.emulator.browse import Browser, Tokens
 from conformance.emulator.catalog import Catalog, builtin_catalog
 from conformance.emulator.config import EmulatorConfig
 from conformance.emulator.errors import MSG_NO_USER_AUTH, ApiError, ErrorWriter
 from conformance.emulator.faults import FaultSwitch
-from conformance.emulator.operations import Operations
+from conformance.emulator.operations import Operations, Result
 from conformance.emulator.payloads import parse_playlist_action, parse_track_action_request
 from conformance.emulator.store import Store, remove_database_files
 from conformance.emulator.variants import VariantSet
-from conformance.profiles import (
-    ACCESS_TOKEN_INVALID,
-    GROOVE_2016,
-    PROFILES,
-    XBOX_2013,
-    Profile,
-    get_profile,
-    split_xbox_user_token,
-)
+from conformance.profiles import ACCESS_TOKEN_INVALID, PROFILES, XBOX_2013, Profile, get_profile
 
-NAMESPACE = "music"
 log = logging.getLogger("conformance.emulator")
 T = TypeVar("T")
+Checked = TypeVar("Checked")  # what an operation's checks hand on to its run
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+# The one namespace that holds collections and playlists (openapi.yaml: the namespace enum).
+(NAMESPACE,) = (contract.path_parameter_schema("collection_add", "namespace") or {})["enum"]
 
 
 @dataclass(frozen=True)
-class PostOperation:
-    request_type: str
-    response_type: str
-    parse: Any
-    method: str  # name of the Operations method
+class Handler(Generic[Checked]):
+    """What one operation adds to the pipeline: the rest (format, authentication, namespace,
+    transaction, answer) is the same for every operation and written once (``Emulator.serve``)."""
+
+    # Steps 3-4 after the namespace: read and check what needs no user (query, body, path).
+    check: Callable[[Request], Awaitable[Checked]]
+    # Step 5, in one transaction: (connection, user, what check gave) -> (status, body).
+    run: Callable[[sqlite3.Connection, str, Checked], Result]
 
 
-POST_OPERATIONS: dict[str, PostOperation] = {
-    "collection_add": PostOperation(
-        "TrackActionRequest", "TrackActionResponse", parse_track_action_request, "collection_add"
-    ),
-    "collection_delete": PostOperation(
-        "TrackActionRequest", "TrackActionResponse", parse_track_action_request, "collection_delete"
-    ),
-    "playlist_create": PostOperation(
-        "PlaylistAction", "PlaylistActionResponse", parse_playlist_action, "playlist_create"
-    ),
-    "playlist_update": PostOperation(
-        "PlaylistAction", "PlaylistActionResponse", parse_playlist_action, "playlist_update"
-    ),
-    "playlist_delete": PostOperation(
-        "PlaylistAction", "PlaylistActionResponse", parse_playlist_action, "playlist_delete"
-    ),
-}
-BROWSE_RESPONSE = "ContentResponse"
-# The query parameters paging reads (browse.py), by the name the pages give them.
-PAGING_PARAMETERS = ("maxItems", "page", "continuationToken", "orderBy")
+@dataclass(frozen=True)
+class Served(Generic[Checked]):
+    """One operation of the contract as the emulator serves it."""
+
+    operation_id: str
+    method: str  # from the contract, as the path
+    path: str
+    handler: Handler[Checked]
+    response_type: str  # the XML root of every answer, an Error included (the 200 schema's name)
+    in_namespace: bool  # the path has a {namespace} segment to check
+
+
+def _other_profiles(profile: Profile) -> tuple[Profile, ...]:
+    return tuple(p for p in PROFILES.values() if p.name != profile.name)
 
 
 class CaseInsensitiveRoute(Route):
@@ -106,8 +106,10 @@ class CaseInsensitiveRoute(Route):
     ``strict()`` says letter for letter (the fault ``path-case-strict``). Path parameters keep
     the letters they were sent with."""
 
-    def __init__(self, path: str, endpoint: Any, *, strict: Callable[[], bool], **kw: Any) -> None:
-        super().__init__(path, endpoint, **kw)
+    def __init__(
+        self, path: str, endpoint: Endpoint, *, methods: list[str], name: str, strict: Callable[[], bool]
+    ) -> None:
+        super().__init__(path, endpoint, methods=methods, name=name)
         self._exact = self.path_regex
         self.path_regex = re.compile(self._exact.pattern, re.IGNORECASE)
         self._strict = strict
@@ -134,15 +136,19 @@ class Emulator:
         self.catalog = Catalog(config.catalog if config.catalog is not None else builtin_catalog())
         self.operations = Operations(self.catalog, self.faults, self.variants, self.errors)
         # user token as it travels in the header -> user name
-        self.tokens: dict[str, str] = {}
-        for name, token in config.users.items():
-            if self.profile.name == XBOX_2013.name:
-                token = split_xbox_user_token(token)[1]
-            self.tokens[token] = name
+        self.tokens: dict[str, str] = {self._header_token(t): name for name, t in config.users.items()}
         self.first_user = next(iter(config.users))
         self.store: Store | None = None
         self.browser: Browser | None = None
         self._temp_dir: str | None = None
+
+    def _header_token(self, user_token: str) -> str:
+        """The part of a user token (as ``--user-token`` gives it) that the profile's Authorization
+        header carries: read back from the header the profile writes for it (in xbox-2013 the
+        token after the userhash), so that the dialect's form is stated in profiles.py only."""
+        header = self.profile.auth_headers(user_token)["Authorization"]
+        credential = self.profile.parse_authorization(header)
+        return credential.token if credential else user_token
 
     # ------------------------------------------------------------------ lifecycle
     def open(self) -> None:
@@ -176,7 +182,7 @@ class Emulator:
         variant xml-2013-namespace, a reading that knows the 2013 namespace only."""
         if self.faults.on("xml-other-namespace-refused") or self.variants.on("xml-2013-namespace"):
             return ()
-        return tuple(p for p in PROFILES.values() if p.name != self.xml_profile.name)
+        return _other_profiles(self.xml_profile)
 
     def browse_type(self, request: Request) -> str:
         kind = request.path_params["type"]
@@ -248,67 +254,95 @@ class Emulator:
             fmt = "json"
         profile = self.xml_profile
         if fmt == "xml" and self.faults.on("xml-wrong-namespace"):
-            profile = XBOX_2013 if profile.name == GROOVE_2016.name else GROOVE_2016
+            profile = _other_profiles(profile)[0]
         data, media = wire.encode(fmt, type_name, body, profile)
         return Response(data, status_code=status, media_type=media)
 
-    # ------------------------------------------------------------------ endpoints
-    def post_endpoint(self, operation_id: str) -> Any:
-        async def endpoint(request: Request) -> Response:
-            return await self.post(request, POST_OPERATIONS[operation_id])
-
-        return self.guarded(endpoint)
-
-    def guarded(self, endpoint: Any) -> Any:
-        """Wrap an endpoint so that a bug answers a clean 500 and keeps the connection usable.
-
-        (Starlette's own last-resort handler answers too, but re-raises, and uvicorn then drops
-        the connection; catching here keeps keep-alive clients working after a bug.)
-        """
-
-        async def wrapper(request: Request) -> Response:
-            try:
-                return await endpoint(request)
-            except Exception as exc:  # noqa: BLE001 - the last resort, logged and counted
-                return await self.internal_error(request, exc)
-
-        return wrapper
-
-    async def post(self, request: Request, op: PostOperation) -> Response:
+    # ------------------------------------------------------------------ the pipeline
+    async def serve(self, request: Request, op: Served[Any]) -> Response:
+        """Every request, whatever its operation: the steps of the module docstring, in order."""
         fmt, fmt_error = self.negotiate(request)
 
         async def validate() -> Any:
             if fmt_error:
                 raise fmt_error
-            self.check_namespace(request.path_params["namespace"])
-            return await self._payload(request, op)
+            if op.in_namespace:
+                self.check_namespace(request.path_params["namespace"])
+            return await op.handler.check(request)
 
         try:
-            user, payload = await self.admit(request, validate)
+            user, checked = await self.admit(request, validate)
             assert self.store is not None
-            handler = getattr(self.operations, op.method)
-            status, body = await run_in_threadpool(self.store.run, handler, user, payload)
+            status, body = await run_in_threadpool(self.store.run, op.handler.run, user, checked)
         except ApiError as err:
             status, body = err.status, self.error_body(err)
         return self.respond(status, body, op.response_type, fmt)
 
-    async def _payload(self, request: Request, op: PostOperation) -> Any:
-        body = await wire.read_body(request)
-        obj = wire.decode_body(
-            request,
-            body,
-            op.request_type,
-            self.xml_profile,
-            other_namespaces=self.other_xml_dialects(),
-            exact_media=self.faults.on("media-type-params-refused"),
-        )
-        return op.parse(obj, self.variants)
+    def endpoint(self, op: Served[Any]) -> Endpoint:
+        """The endpoint of ``op``: the pipeline, guarded so that a bug answers a clean 500 and
+        keeps the connection usable.
 
-    def _query(self, request: Request) -> dict[str, str]:
-        """Single-valued paging parameters under the pages' names, whatever letter case they were
-        sent in; a repeated one (in any mix of spellings) is a 400."""
+        (Starlette's own last-resort handler answers too, but re-raises, and uvicorn then drops
+        the connection; catching here keeps keep-alive clients working after a bug.)
+        """
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await self.serve(request, op)
+            except Exception as exc:  # noqa: BLE001 - the last resort, logged and counted
+                return await self.internal_error(request, exc)
+
+        return endpoint
+
+    # ------------------------------------------------------------------ the operations
+    def handlers(self) -> dict[str, Handler[Any]]:
+        """The emulator's part of each operation of the contract, by operationId."""
+        ops = self.operations
+        return {
+            "collection_add": self._edit("collection_add", parse_track_action_request, ops.collection_add),
+            "collection_delete": self._edit(
+                "collection_delete", parse_track_action_request, ops.collection_delete
+            ),
+            "playlist_create": self._edit("playlist_create", parse_playlist_action, ops.playlist_create),
+            "playlist_update": self._edit("playlist_update", parse_playlist_action, ops.playlist_update),
+            "playlist_delete": self._edit("playlist_delete", parse_playlist_action, ops.playlist_delete),
+            "collection_browse": Handler(self._check_collection_browse, self._collection_browse),
+            "playlist_tracks_browse": Handler(self._check_tracks_browse, self._tracks_browse),
+        }
+
+    def _edit(
+        self,
+        operation_id: str,
+        parse: Callable[[object, VariantSet], T],
+        run: Callable[[sqlite3.Connection, str, T], Result],
+    ) -> Handler[T]:
+        """An edit: its body, of the type the contract names, decoded and ``parse``d; then ``run``."""
+        type_name = contract.request_schema(operation_id)
+        if type_name is None:
+            raise contract.ContractError(f"{operation_id} takes no body: it is no edit")
+
+        async def check(request: Request) -> T:
+            body = await wire.read_body(request)
+            obj = wire.decode_body(
+                request,
+                body,
+                type_name,
+                self.xml_profile,
+                other_namespaces=self.other_xml_dialects(),
+                exact_media=self.faults.on("media-type-params-refused"),
+            )
+            return parse(obj, self.variants)
+
+        return Handler(check, run)
+
+    def _paging(self, request: Request, operation_id: str) -> dict[str, str]:
+        """Single-valued paging parameters (the operation's query parameters but the format) under
+        the contract's names, whatever letter case they were sent in; a repeated one (in any mix
+        of spellings) is a 400."""
         params: dict[str, str] = {}
-        for key in PAGING_PARAMETERS:
+        for key in contract.query_parameters(operation_id):
+            if key == wire.FORMAT_PARAMETER:
+                continue
             values = self.query_values(request, key)
             if len(values) > 1:
                 raise ApiError("INVALID_INPUT_PARAMETER", f"Parameter {key} is given more than once")
@@ -316,52 +350,47 @@ class Emulator:
                 params[key] = values[0]
         return params
 
-    async def browse(self, request: Request) -> Response:
-        fmt, fmt_error = self.negotiate(request)
+    async def _check_collection_browse(self, request: Request) -> tuple[str, dict[str, str]]:
+        params = self._paging(request, "collection_browse")
+        assert self.browser is not None
+        self.browser.check_query(params, self.browse_type(request))
+        return self.browse_type(request), params
 
-        async def validate() -> dict[str, str]:
-            if fmt_error:
-                raise fmt_error
-            self.check_namespace(request.path_params["namespace"])
-            params = self._query(request)
-            assert self.browser is not None
-            self.browser.check_query(params, self.browse_type(request))
-            return params
+    def _collection_browse(
+        self, conn: sqlite3.Connection, user: str, checked: tuple[str, dict[str, str]]
+    ) -> Result:
+        assert self.browser is not None
+        kind, params = checked
+        return self.browser.collection(conn, user, kind, params)
 
-        try:
-            user, params = await self.admit(request, validate)
-            assert self.store is not None and self.browser is not None
-            status, body = await run_in_threadpool(
-                self.store.run, self.browser.collection, user, self.browse_type(request), params
+    async def _check_tracks_browse(self, request: Request) -> tuple[str, dict[str, str]]:
+        params = self._paging(request, "playlist_tracks_browse")
+        assert self.browser is not None
+        self.browser.check_query(params, None)
+        return request.path_params["id"], params
+
+    def _tracks_browse(
+        self, conn: sqlite3.Connection, user: str, checked: tuple[str, dict[str, str]]
+    ) -> Result:
+        playlist_id, params = checked
+        playlist = self.operations._find_playlist(conn, user, playlist_id)
+        assert self.browser is not None
+        return self.browser.playlist_tracks(conn, user, playlist, params)
+
+    def served(self) -> list[Served[Any]]:
+        """Every operation of the contract, in its order, with this emulator's handler."""
+        handlers = self.handlers()
+        if set(handlers) != set(contract.OPERATIONS):
+            raise contract.ContractError(
+                f"the emulator serves {sorted(handlers)}, the contract defines {sorted(contract.OPERATIONS)}"
             )
-        except ApiError as err:
-            status, body = err.status, self.error_body(err)
-        return self.respond(status, body, BROWSE_RESPONSE, fmt)
-
-    async def playlist_tracks(self, request: Request) -> Response:
-        fmt, fmt_error = self.negotiate(request)
-
-        async def validate() -> dict[str, str]:
-            if fmt_error:
-                raise fmt_error
-            params = self._query(request)
-            assert self.browser is not None
-            self.browser.check_query(params, None)
-            return params
-
-        try:
-            user, params = await self.admit(request, validate)
-            assert self.store is not None
-
-            def run(conn: Any) -> tuple[int, dict[str, Any]]:
-                playlist = self.operations._find_playlist(conn, user, request.path_params["id"])
-                assert self.browser is not None
-                return self.browser.playlist_tracks(conn, user, playlist, params)
-
-            status, body = await run_in_threadpool(self.store.run, run)
-        except ApiError as err:
-            status, body = err.status, self.error_body(err)
-        return self.respond(status, body, BROWSE_RESPONSE, fmt)
+        out: list[Served[Any]] = []
+        for op_id, (method, path) in contract.OPERATIONS.items():
+            response_type = contract.response_schema(op_id, 200)
+            if response_type is None:
+                raise contract.ContractError(f"{op_id} documents no 200 answer")
+            out.append(Served(op_id, method, path, handlers[op_id], response_type, "{namespace}" in path))
+        return out
 
     # ------------------------------------------------------------------ fallbacks
     async def http_error(self, request: Request, exc: Exception) -> Response:
@@ -394,34 +423,15 @@ def build_app(config: EmulatorConfig) -> Starlette:
         finally:
             emulator.close()
 
-    base = "/1/content/{namespace}/collection"
-    strict = emulator.path_strict
     routes = [
         CaseInsensitiveRoute(
-            f"{base}/{path}", emulator.post_endpoint(name), methods=["POST"], name=name, strict=strict
+            op.path,
+            emulator.endpoint(op),
+            methods=[op.method],
+            name=op.operation_id,
+            strict=emulator.path_strict,
         )
-        for name, path in (
-            ("collection_add", "add"),
-            ("collection_delete", "delete"),
-            ("playlist_create", "playlists/create"),
-            ("playlist_update", "playlists/update"),
-            ("playlist_delete", "playlists/delete"),
-        )
-    ] + [
-        CaseInsensitiveRoute(
-            f"{base}/{{type}}/browse",
-            emulator.guarded(emulator.browse),
-            methods=["GET"],
-            name="collection_browse",
-            strict=strict,
-        ),
-        CaseInsensitiveRoute(
-            "/1/content/{id}/collection/playlist/tracks/browse",
-            emulator.guarded(emulator.playlist_tracks),
-            methods=["GET"],
-            name="playlist_tracks_browse",
-            strict=strict,
-        ),
+        for op in emulator.served()
     ]
     app = Starlette(
         routes=routes,

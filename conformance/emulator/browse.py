@@ -34,20 +34,19 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.contract import BROWSE_MEMBERS, BROWSE_TYPES, LIMITS
 from conformance.emulator.catalog import Catalog
 from conformance.emulator.errors import ApiError
 from conformance.emulator.faults import FaultSwitch
-from conformance.emulator.limits import BROWSE_MAX_ITEMS
 from conformance.emulator.variants import VariantSet
 
-BROWSE_TYPES = ("albums", "artists", "playlists", "playlistsforyou", "tracks")
-# type -> (response member, allowed orderBy values)
-_LISTS: dict[str, tuple[str, frozenset[str]]] = {
-    "albums": ("Albums", frozenset({"AlbumTitle"})),
-    "artists": ("Artists", frozenset({"ArtistName"})),
-    "playlists": ("Playlists", frozenset()),
-    "playlistsforyou": ("Playlists", frozenset()),
-    "tracks": ("Tracks", frozenset({"TrackTitle"})),
+# The orderBy values the browse page shows per type (ArtistName for artists, AlbumTitle for
+# albums, TrackTitle for tracks): the only ones this emulator accepts, a choice of its own (the
+# page says only that an incompatible one is a 400). Every other type orders itself.
+ORDERINGS: dict[str, frozenset[str]] = {
+    "albums": frozenset({"AlbumTitle"}),
+    "artists": frozenset({"ArtistName"}),
+    "tracks": frozenset({"TrackTitle"}),
 }
 _INT32_MAX = 2**31 - 1
 _INT = re.compile(r"^[+-]?[0-9]{1,10}$")
@@ -112,12 +111,12 @@ def _int_param(raw: str, name: str) -> int:
 
 def _list(kind: str) -> tuple[str, frozenset[str]]:
     """(response member, allowed orderBy values) of a browse type; 400 for an unknown one."""
-    if kind not in _LISTS:
+    if kind not in BROWSE_MEMBERS:
         raise ApiError(
             "INVALID_INPUT_PARAMETER",
             f"Unsupported browse type; expected one of {', '.join(BROWSE_TYPES)}",
         )
-    return _LISTS[kind]
+    return BROWSE_MEMBERS[kind], ORDERINGS.get(kind, frozenset())
 
 
 class Browser:
@@ -138,24 +137,26 @@ class Browser:
         req = self._request(params, orders)
         if req.token is not None:
             page = self.tokens.read(req.token, user, list_key)
-            continued = BROWSE_MAX_ITEMS if self.variants.on("continued-page-default-size") else page.size
+            default = LIMITS.browse_default_items
+            continued = default if self.variants.on("continued-page-default-size") else page.size
             return Page(page.offset, req.size or continued, page.order)
-        size = req.size or BROWSE_MAX_ITEMS
+        size = req.size or LIMITS.browse_default_items
         return Page(req.number * size, size, req.order)
 
     def _request(self, params: dict[str, str], orders: frozenset[str]) -> PageRequest:
         size = None
         if "maxItems" in params:
             size = _int_param(params["maxItems"], "maxItems")
-            limit = BROWSE_MAX_ITEMS - 1 if self.faults.on("maxitems-25-refused") else BROWSE_MAX_ITEMS
+            most = LIMITS.browse_max_items
+            limit = most - 1 if self.faults.on("maxitems-25-refused") else most
             if size > limit and not self.faults.on("browse-maxitems-unbounded"):
                 raise ApiError(
-                    "INVALID_INPUT_PARAMETER",
-                    f"Parameter maxItems must have a value of at most {BROWSE_MAX_ITEMS}",
+                    "INVALID_INPUT_PARAMETER", f"Parameter maxItems must have a value of at most {most}"
                 )
-            if size < 1:
+            if size < LIMITS.browse_min_items:
                 raise ApiError(
-                    "INVALID_INPUT_PARAMETER", "Parameter maxItems must have a value of at least 1"
+                    "INVALID_INPUT_PARAMETER",
+                    f"Parameter maxItems must have a value of at least {LIMITS.browse_min_items}",
                 )
         token = params.get("continuationToken")
         if token is not None:  # page and orderBy next to a token are ignored (E18)

@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conformance.catalog_ids import DOCUMENT_INVALID_TRACK_IDS, DOCUMENT_VALID_TRACK_IDS
-from conformance.emulator.ids import canonical_track_id, is_guid_track_id
+from conformance.ids import canonical, is_guid_id
 
 GENERATED_COUNT = 1200
 _LABEL = "groove-conformance/emulator/catalog"
 
 
 def _generated_ids(count: int) -> list[str]:
-    invalid = {canonical_track_id(i) for i in DOCUMENT_INVALID_TRACK_IDS}
+    invalid = {canonical(i) for i in DOCUMENT_INVALID_TRACK_IDS}
     out: list[str] = []
     index = 0
     while len(out) < count:
@@ -36,7 +36,7 @@ def _generated_ids(count: int) -> list[str]:
 
 def builtin_catalog() -> list[str]:
     """Every documented valid track ID, then the generated ones (canonical upper-case form)."""
-    documented = [canonical_track_id(i) for i in DOCUMENT_VALID_TRACK_IDS]
+    documented = [canonical(i) for i in DOCUMENT_VALID_TRACK_IDS]
     return documented + [i for i in _generated_ids(GENERATED_COUNT) if i not in documented]
 
 
@@ -56,10 +56,10 @@ class Catalog:
     """Membership test with GUID IDs matched case-insensitively (erratum E13)."""
 
     def __init__(self, ids: Iterable[str]):
-        self._ids = {canonical_track_id(i) for i in ids}
+        self._ids = {canonical(i) for i in ids}
 
     def __contains__(self, track_id: object) -> bool:
-        return isinstance(track_id, str) and canonical_track_id(track_id) in self._ids
+        return isinstance(track_id, str) and canonical(track_id) in self._ids
 
     def has_canonical(self, track_id: str) -> bool:
         """Membership of an ID already in canonical form (saves re-canonicalising in hot loops)."""
@@ -70,7 +70,7 @@ class Catalog:
 
     def track_name(self, track_id: str) -> str:
         """A stable display name for browse results (the emulator has no real metadata)."""
-        canon = canonical_track_id(track_id)
-        if is_guid_track_id(canon):
-            return f"Track {canon[6:14]}"
+        canon = canonical(track_id)
+        if is_guid_id(canon):
+            return f"Track {canon.partition('.')[2][:8]}"  # the GUID's first group
         return f"Track {canon}"

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from conformance.emulator.config import EmulatorConfig
 
 STARTUP_TIMEOUT_S = 30.0
@@ -158,11 +160,11 @@ def secrets_of(config: EmulatorConfig) -> list[str]:
 class _Recorder:
     """ASGI wrapper keeping every HTTP request it passes on (method, path, query, headers, body)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.requests: list[dict[str, Any]] = []
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -175,7 +177,7 @@ class _Recorder:
         }
         self.requests.append(entry)
 
-        async def receive_and_keep() -> Any:
+        async def receive_and_keep() -> Message:
             message = await receive()
             if message["type"] == "http.request":
                 body.extend(message.get("body", b""))

@@ -6,7 +6,7 @@ rejects the whole request and rolls everything back.
 
 Behaviour follows the documents and the errata positions (docs/errata.md):
 
-* Batches hold at most ``BATCH_MAX`` entries, counted with duplicates (E14); more is 400
+* Batches hold at most ``LIMITS.batch_max`` entries, counted with duplicates (E14); more is 400
   COLLECTION_INVALID_OPERATION and nothing changes. The same limit applies to the TrackActions of
   create and update (E08).
 * Results come one per entry, in request order; any failed item makes the answer a partial failure:
@@ -28,8 +28,10 @@ default behaviour it changes.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import Any, TypeVar
 
+from conformance import ids as id_forms
+from conformance.contract import LIMITS
 from conformance.emulator.catalog import Catalog
 from conformance.emulator.errors import (
     MSG_ALREADY_IN_COLLECTION,
@@ -40,19 +42,13 @@ from conformance.emulator.errors import (
     ErrorWriter,
 )
 from conformance.emulator.faults import FaultSwitch
-from conformance.emulator.ids import (
-    canonical_playlist_id,
-    canonical_track_id,
-    new_collection_id,
-    new_playlist_id,
-)
-from conformance.emulator.limits import BATCH_MAX, NAME_MAX, NAME_MIN
+from conformance.emulator.ids import canonical_playlist_id, new_collection_id, new_playlist_id
 from conformance.emulator.payloads import PlaylistAction, TrackAction, TrackActionRequest
 from conformance.emulator.store import PlaylistOrder
 from conformance.emulator.variants import VariantSet
-from conformance.ids import utf16_units
 
 Result = tuple[int, dict[str, Any]]
+Entry = TypeVar("Entry")  # one entry of a batch: a track ID or a TrackAction
 
 
 def _reordered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -86,16 +82,16 @@ class Operations:
             return input_id.lower()
         if self.variants.on("inputid-as-sent"):
             return input_id
-        return canonical if canonical is not None else canonical_track_id(input_id)
+        return canonical if canonical is not None else id_forms.canonical(input_id)
 
-    def _batch(self, items: list[Any], what: str) -> tuple[list[Any], ApiError | None]:
+    def _batch(self, items: list[Entry], what: str) -> tuple[list[Entry], ApiError | None]:
         """Apply the batch limit: the entries to process and an error to raise after processing them.
 
         Faithfully, an over-limit batch raises here, before anything is touched. The
-        ``batch-limit-partial`` / ``update-limit-partial`` faults process the first BATCH_MAX entries
-        and raise afterwards with the changes kept.
+        ``batch-limit-partial`` / ``update-limit-partial`` faults process the first
+        ``LIMITS.batch_max`` entries and raise afterwards with the changes kept.
         """
-        limit = BATCH_MAX - 1 if self.faults.on("batch-limit-off-by-one") else BATCH_MAX
+        limit = LIMITS.batch_max - 1 if self.faults.on("batch-limit-off-by-one") else LIMITS.batch_max
         unlimited = (
             self.faults.on("batch-limit-ignored")
             or (what == "collection_delete" and self.variants.on("no-delete-limit"))
@@ -103,13 +99,13 @@ class Operations:
         )
         if len(items) <= limit or unlimited:
             return items, None
-        err = ApiError("COLLECTION_INVALID_OPERATION", MSG_BATCH_LIMIT.format(limit=BATCH_MAX))
+        err = ApiError("COLLECTION_INVALID_OPERATION", MSG_BATCH_LIMIT.format(limit=LIMITS.batch_max))
         partial = (what == "collection_add" and self.faults.on("batch-limit-partial")) or (
             what == "playlist_update" and self.faults.on("update-limit-partial")
         )
         if partial:
             err.keep_changes = True
-            return items[:BATCH_MAX], err
+            return items[: LIMITS.batch_max], err
         raise err
 
     def _finish(self, results: list[dict[str, Any]], body: dict[str, Any], *, update: bool = False) -> Result:
@@ -139,13 +135,13 @@ class Operations:
             if required:
                 raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "A playlist needs a Name")
             return
-        length = len(name) if self.variants.on("code-points") else utf16_units(name)
-        empty = length < NAME_MIN or (self.variants.on("blank-name-empty") and not name.strip())
+        length = len(name) if self.variants.on("code-points") else id_forms.utf16_units(name)
+        empty = length < LIMITS.name_min or (self.variants.on("blank-name-empty") and not name.strip())
         if empty and not self.faults.on("empty-name-accepted"):
             raise ApiError("COLLECTION_INVALID_PLAYLIST_INFO", "Playlist names cannot be empty")
-        if length > NAME_MAX and not self.faults.on("name-length-unchecked"):
+        if length > LIMITS.name_max and not self.faults.on("name-length-unchecked"):
             raise ApiError(
-                "INVALID_INPUT_PARAMETER", f"Playlist names are restricted to {NAME_MAX} characters"
+                "INVALID_INPUT_PARAMETER", f"Playlist names are restricted to {LIMITS.name_max} characters"
             )
 
     # ----------------------------------------------------------------- collection
@@ -182,7 +178,7 @@ class Operations:
 
     def collection_add(self, conn: sqlite3.Connection, user: str, req: TrackActionRequest) -> Result:
         ids, deferred = self._batch(req.track_ids, "collection_add")
-        tracks = [canonical_track_id(i) for i in ids]
+        tracks = [id_forms.canonical(i) for i in ids]
         collected = iter(self._collect(conn, user, [t for t in tracks if self.catalog.has_canonical(t)]))
         results = []
         for input_id, track in zip(ids, tracks, strict=True):
@@ -211,7 +207,7 @@ class Operations:
             if found is None and self.variants.on("delete-by-catalog-id"):
                 found = conn.execute(
                     "SELECT id FROM collection WHERE user = ? AND track = ?",
-                    (user, canonical_track_id(input_id)),
+                    (user, id_forms.canonical(input_id)),
                 ).fetchone()
             if found is None:
                 if (
@@ -369,7 +365,7 @@ class Operations:
     ) -> dict[str, Any]:
         result: dict[str, Any] = {"InputId": self._echo(action.id)}
         if action.action == "Add":
-            track = canonical_track_id(action.id)
+            track = id_forms.canonical(action.id)
             if not self.catalog.has_canonical(track):
                 result["Error"] = self.errors.item("COLLECTION_INVALID_ID", MSG_INVALID_CONTENT_ID)
             elif self.variants.on("playlist-repeat-add-fails") and order.holds_track(track):

@@ -63,7 +63,9 @@ def _invalid(message: str) -> ApiError:
     return ApiError("INVALID_INPUT_PARAMETER", message)
 
 
-def _check_members(obj: Any, allowed: frozenset[str], type_name: str, variants: VariantSet) -> dict[str, Any]:
+def _check_members(
+    obj: object, allowed: frozenset[str], type_name: str, variants: VariantSet
+) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise _invalid(f"{type_name} must be an object")
     unknown = sorted(k for k in obj if k not in allowed)
@@ -79,7 +81,7 @@ def _printable(text: str) -> str:
     return NOT_XML_CHAR.sub("?", text)[:64]
 
 
-def _string(value: Any, member: str) -> str:
+def _string(value: object, member: str) -> str:
     if not isinstance(value, str):
         raise _invalid(f"{member} must be a string")
     if NOT_XML_CHAR.search(value):
@@ -101,7 +103,7 @@ def _optional_bool(obj: dict[str, Any], member: str) -> bool | None:
     return value
 
 
-def parse_track_action_request(obj: Any, variants: VariantSet) -> TrackActionRequest:
+def parse_track_action_request(obj: object, variants: VariantSet) -> TrackActionRequest:
     obj = _check_members(obj, TRACK_ACTION_REQUEST_MEMBERS, "TrackActionRequest", variants)
     ids = obj.get("TrackIds")
     if (ids is None or ids == []) and variants.on("empty-batch-200"):
@@ -113,7 +115,7 @@ def parse_track_action_request(obj: Any, variants: VariantSet) -> TrackActionReq
     return TrackActionRequest([_string(v, "TrackIds item") for v in ids])
 
 
-def parse_playlist_action(obj: Any, variants: VariantSet) -> PlaylistAction:
+def parse_playlist_action(obj: object, variants: VariantSet) -> PlaylistAction:
     obj = _check_members(obj, PLAYLIST_ACTION_MEMBERS, "PlaylistAction", variants)
     _optional_string(obj, "CollectionStateToken")  # accepted, type-checked, not used
     _optional_bool(obj, "IsReadOnly")  # E04: accepted and ignored
@@ -132,7 +134,7 @@ def parse_playlist_action(obj: Any, variants: VariantSet) -> PlaylistAction:
     )
 
 
-def _parse_track_action(obj: Any, variants: VariantSet) -> TrackAction:
+def _parse_track_action(obj: object, variants: VariantSet) -> TrackAction:
     obj = _check_members(obj, TRACK_ACTION_MEMBERS, "TrackAction", variants)
     track_id = _optional_string(obj, "Id")
     action = _optional_string(obj, "Action")

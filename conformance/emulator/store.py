@@ -20,11 +20,12 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from conformance.emulator.errors import ApiError
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -84,8 +85,10 @@ class Store:
         self._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
         return value
 
-    def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(conn, *args)`` as one transaction: commit on return, roll back on raise.
+    def run(
+        self, fn: Callable[Concatenate[sqlite3.Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run ``fn(conn, *args, **kwargs)`` as one transaction: commit on return, roll back on raise.
 
         An ``ApiError`` whose ``keep_changes`` is set (only a fault does that) is committed before
         it propagates: that is how a fault makes a rejected request leave changes behind.
@@ -94,7 +97,7 @@ class Store:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                result = fn(conn, *args)
+                result = fn(conn, *args, **kwargs)
             except ApiError as exc:
                 if getattr(exc, "keep_changes", False):
                     conn.execute("COMMIT")

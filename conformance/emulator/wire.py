@@ -35,6 +35,8 @@ from conformance.emulator.errors import ApiError
 from conformance.emulator.limits import MAX_BODY_BYTES
 from conformance.profiles import Profile
 
+# The query parameter that chooses the answer's format (common-parameters.md; every operation's).
+FORMAT_PARAMETER = "contentType"
 JSON_TYPES = {"application/json", "text/json"}
 XML_TYPES = {"application/xml", "text/xml"}
 JSON_MEDIA = "application/json; charset=utf-8"
@@ -112,7 +114,7 @@ def negotiate(
     media types letter for letter, without parameters (the interop faults)."""
     error = None
     chosen = None
-    values = query_values(request, "contentType", exact=exact_names)
+    values = query_values(request, FORMAT_PARAMETER, exact=exact_names)
     if values:
         value = values[0].strip().lower()
         if len(values) == 1 and value in ("json", "xml"):

@@ -440,7 +440,7 @@ def _as_int(value: Any) -> int | None:
 def _browse_rules(operation: str, path: dict[str, Any], pool: IdPool, exp: Expectation) -> list[Rule]:
     if operation == "collection_browse":
         kind = path.get("type")
-        if kind not in ("albums", "artists", "playlists", "playlistsforyou", "tracks"):
+        if kind not in contract.BROWSE_TYPES:
             return [Rule("open", None, None, f"browse type {kind!r} is not documented")]
         return []
     pid = path.get("id")

@@ -20,20 +20,12 @@ from typing import Any
 import pytest
 
 from conformance import judging
-from conformance.contract import LIMITS
+from conformance.contract import BROWSE_MEMBERS, BROWSE_TYPES, LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
 PAGE_MAX = LIMITS.browse_max_items
 MORE_THAN_A_PAGE = PAGE_MAX + 5
-TYPES = ("albums", "artists", "playlists", "playlistsforyou", "tracks")
-MEMBER = {
-    "albums": "Albums",
-    "artists": "Artists",
-    "playlists": "Playlists",
-    "playlistsforyou": "Playlists",
-    "tracks": "Tracks",
-}
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def browsable(capabilities: Any) -> Any:
 @pytest.mark.requirement(
     "BROWSE-TYPES", "BROWSE-EMPTY-200", "BROWSE-TRACKS", "BROWSE-PLAYLISTS", "BROWSE-NO-TRACKS", "ID-PREFIX"
 )
-@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("kind", BROWSE_TYPES)
 def test_browse_each_type(kind, client, catalog, created, browsable, verify):
     # the test gives the user a track and a playlist; of the other types the user may have nothing
     made_one = kind in ("tracks", "playlists")
@@ -74,7 +66,7 @@ def test_browse_each_type(kind, client, catalog, created, browsable, verify):
             )
         return
     expect.ok(verify, "BROWSE-TYPES", r, "collection_browse")
-    page = (r.body or {}).get(MEMBER[kind])
+    page = (r.body or {}).get(BROWSE_MEMBERS[kind])
     items = page.get("Items") if isinstance(page, dict) else None
     if r.status == 200 and not made_one and not items:
         verify.that(

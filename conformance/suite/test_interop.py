@@ -40,7 +40,6 @@ from conformance.suite.helpers.subjects import BROWSES, EDITS, OPERATIONS, Subje
 CLIENT_HEADERS = {"X-Client-Name": "groove-conformance", "X-Client-Version": __version__}
 # the browse types the client's ItemType enum names (spec notes section 7)
 ENUM_TYPES = ("tracks", "playlists", "albums", "artists")
-MEMBER = {"tracks": "Tracks", "playlists": "Playlists", "albums": "Albums", "artists": "Artists"}
 
 
 @pytest.fixture
@@ -143,7 +142,7 @@ def test_enum_cased_paths(op, kind, client, shaped, catalog, created, capabiliti
     if op == "collection_browse":
         twin = client.operation(op, path_params={"type": kind}, headers=CLIENT_HEADERS)
         r = send(shaped, subject, enum_path(client, op, kind))
-        served_as(verify, "IOP-PATH-CASE", r, op, twin, MEMBER[kind])
+        served_as(verify, "IOP-PATH-CASE", r, op, twin, contract.BROWSE_MEMBERS[kind])
     else:
         r = send(shaped, subject, enum_path(client, op))
         served_as(verify, "IOP-PATH-CASE", r, op)

@@ -241,6 +241,8 @@ def test_limits_are_read_from_the_contract() -> None:
         name_min=name["minLength"],
         name_max=name["maxLength"],
         browse_max_items=max_items["maximum"],
+        browse_default_items=max_items["default"],
+        browse_min_items=max_items["minimum"],
     )
 
 
@@ -259,3 +261,52 @@ def test_limits_say_what_the_pages_say() -> None:
         r"default value is (\d+), and it's the maximum",
     )
     assert contract.LIMITS.name_min == 1  # "cannot be empty"
+    # "The default value is 25, and it's the maximum value allowed as well."
+    assert contract.LIMITS.browse_default_items == contract.LIMITS.browse_max_items
+    assert contract.LIMITS.browse_min_items == 1
+
+
+# --- browse types ------------------------------------------------------------------------------
+
+BROWSE_PAGE = "reference/groove-docs/uri-browse-user-collection-playlist.md"
+
+
+def test_browse_types_are_the_type_enum() -> None:
+    schema = contract.path_parameter_schema("collection_browse", "type")
+    assert schema is not None
+    assert contract.BROWSE_TYPES == tuple(schema["enum"]) == tuple(contract.BROWSE_MEMBERS)
+
+
+def test_browse_types_are_those_the_page_lists() -> None:
+    text = (shared_dir() / BROWSE_PAGE).read_text(encoding="utf-8")
+    m = re.search(r"The following values are supported: (.+?)\.\s*\|", text)
+    assert m, "the type row of the browse page was not found"
+    assert set(re.findall(r'"(\w+)"', m.group(1))) == set(contract.BROWSE_TYPES)
+
+
+def test_browse_members_are_those_the_page_answers() -> None:
+    """Each example request of the browse page that is answered with a list: its type's member is
+    the top-level member of the answer (x-content-member in openapi.yaml)."""
+    text = (shared_dir() / BROWSE_PAGE).read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    # each example: its request line, then (before the next request) the answer's first member
+    example = re.compile(r"^GET /1/content/music/collection/(\w+)/browse(.*?)(?=^GET |\Z)", re.S | re.M)
+    for kind, answer in example.findall(text):
+        member = re.search(r'```json[^{]*\{\s*"(\w+)"', answer)
+        assert member, f"no JSON answer after the {kind} request"
+        if member.group(1) != "Error":
+            seen.setdefault(kind, member.group(1))
+    assert set(seen) == set(contract.BROWSE_TYPES)
+    assert seen == dict(contract.BROWSE_MEMBERS)
+
+
+def test_browse_members_cannot_be_changed_by_a_caller() -> None:
+    with pytest.raises(TypeError):
+        contract.BROWSE_MEMBERS["tracks"] = "Albums"  # type: ignore[index]
+
+
+def test_query_parameters_in_the_contracts_order() -> None:
+    browse = ("orderBy", "maxItems", "page", "continuationToken", "contentType")
+    assert contract.query_parameters("collection_browse") == browse
+    assert contract.query_parameters("playlist_tracks_browse") == browse
+    assert contract.query_parameters("collection_add") == ("contentType",)

@@ -19,6 +19,7 @@ from conformance import xml_codec
 from conformance.emulator import RunningEmulator
 from conformance.emulator.errors import ERROR_TABLE
 from conformance.emulator.limits import MAX_BODY_BYTES
+from conformance.emulator.operations import Operations
 
 from .conftest import BASE, CATALOG, Api, start
 
@@ -266,16 +267,17 @@ def test_generated_xml_never_fails_the_server(
         assert snapshot() == before
 
 
-def test_the_last_resort_handler_answers_a_clean_500() -> None:
+def test_the_last_resort_handler_answers_a_clean_500(monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug (simulated) still gets an Error body; the counter the other tests rely on counts it."""
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("simulated bug")
+
+    # the routes take the operation when the app is built: the bug is in place before
+    monkeypatch.setattr(Operations, "collection_add", broken)
     em = start()
     try:
         api = Api(em, next(iter(em.config.users)))
-
-        def broken(*args: Any) -> Any:
-            raise RuntimeError("simulated bug")
-
-        em.app.state.emulator.operations.collection_add = broken
         r = api.add([CATALOG[0]])
         assert r.status_code == 500
         assert r.json() == {

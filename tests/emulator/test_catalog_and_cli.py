@@ -14,7 +14,7 @@ from conformance.catalog_ids import DOCUMENT_INVALID_TRACK_IDS, DOCUMENT_VALID_T
 from conformance.emulator import FAULTS, EmulatorConfig, builtin_catalog
 from conformance.emulator import cli as serve_cli
 from conformance.emulator.catalog import load_catalog_file
-from conformance.emulator.ids import canonical_track_id
+from conformance.ids import canonical
 
 from .conftest import Api, start
 
@@ -27,7 +27,7 @@ def test_builtin_catalog_is_deterministic_and_large() -> None:
     assert list(DOCUMENT_VALID_TRACK_IDS) == ids[: len(DOCUMENT_VALID_TRACK_IDS)]
     assert len(set(ids)) == len(ids) >= 1000 + len(DOCUMENT_VALID_TRACK_IDS)
     assert all(GUID_ID.match(i) for i in ids)
-    assert not {canonical_track_id(i) for i in DOCUMENT_INVALID_TRACK_IDS} & set(ids)
+    assert not {canonical(i) for i in DOCUMENT_INVALID_TRACK_IDS} & set(ids)
 
 
 def test_catalog_file_replaces_the_builtin_one(tmp_path: Path) -> None:

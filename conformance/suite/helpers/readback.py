@@ -103,13 +103,7 @@ def _follow(fetch: Any, extract: Any, what: str, *, empty_404: bool = False) -> 
 
 def collection_items(client: Any, kind: str = "tracks") -> list[dict[str, Any]]:
     """Every item of a collection browse of ``kind`` (tracks, playlists, ...)."""
-    member = {
-        "tracks": "Tracks",
-        "playlists": "Playlists",
-        "albums": "Albums",
-        "artists": "Artists",
-        "playlistsforyou": "Playlists",
-    }[kind]
+    member = contract.BROWSE_MEMBERS[kind]
     return _follow(
         lambda token: client.collection_browse(kind, continuation_token=token),
         lambda body: body.get(member),
