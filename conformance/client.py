@@ -251,6 +251,9 @@ class Ledger(Protocol):
     the books: the ledger imports the client (its errors, ``Response``), never the reverse.
     """
 
+    def preexisting(self, item_id: str) -> bool:
+        """Whether some user had ``item_id`` before the run (so it is not the run's to change)."""
+
     def guard(self, user: str, operation: str, body: Any) -> None:
         """Raise :class:`GuardError` when ``body`` would change data ``user`` had before the run."""
 
