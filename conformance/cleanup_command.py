@@ -2,9 +2,11 @@
 
 A run against a foreign target journals what it creates (``conformance.journal``); a run that
 ended normally removes it all and deletes its journal. What a killed run left is listed by the
-journals that remain, and this command removes it with the same :class:`~conformance.cleanup.Registry`
-the run uses: playlists and tracks by Id, pending adds settled by adding them again (never
-removing a track the journal's snapshot says the user had), and the end state read back.
+journals that remain, and this command removes it with the same
+:class:`~conformance.cleanup.Registry` the run uses, rebuilt from the journal
+(``Ownership.restore_leftover``): playlists and tracks by Id, pending adds settled by adding them
+again (never removing a track the journal's snapshot says the user had), and the end state read
+back.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from conformance.cleanup import RUN_NAME_RE, Registry, browse_all, listed_keys
-from conformance.journal import Journal, Leftover, item_key, read_state, state_dir
+from conformance.cleanup import Registry
+from conformance.client import Client, ClientConfig, TransportError
+from conformance.ids import key
+from conformance.journal import Journal, Leftover, read_state, state_dir
+from conformance.ownership import RUN_NAME_RE, browse_all, listed_keys
+from conformance.profiles import get_profile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,9 +70,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from conformance.client import Client, ClientConfig, TransportError
-    from conformance.profiles import get_profile
-
     env = os.environ
     tokens = {
         "user": args.user_token or env.get("GROOVE_USER_TOKEN"),
@@ -154,7 +156,7 @@ def _print_item(item: Leftover, why: str = "") -> None:
     print(f"  {item.kind:8} {item.id}  (run {item.run}, {item.user}{', ' + notes if notes else ''})")
 
 
-def _dry_run(target: str, profile: str, items: list[Leftover], clients: Mapping[str, Any]) -> int:
+def _dry_run(target: str, profile: str, items: list[Leftover], clients: Mapping[str, Client]) -> int:
     """List the journals' items the target still has (browse is the truth), remove nothing.
 
     A journal outlives what it lists: a later run, a person or the target itself may have removed
@@ -177,7 +179,7 @@ def _dry_run(target: str, profile: str, items: list[Leftover], clients: Mapping[
         keys = listed[(item.user, kind)]
         if keys is None:
             present.append((item, "not checked: the target has no usable browse endpoint"))
-        elif item_key(item.id) in keys:
+        elif key(item.id) in keys:
             present.append((item, ""))
         elif item.kind == "catalog":
             # The add may have created a track under an Id browse does not tie to this catalog
@@ -194,7 +196,7 @@ def _dry_run(target: str, profile: str, items: list[Leftover], clients: Mapping[
     return len(present)
 
 
-def _sweep_target(clients: Mapping[str, Any], run: str | None) -> int:
+def _sweep_target(clients: Mapping[str, Client], run: str | None) -> int:
     """Delete playlists whose names carry a run prefix (of ``run`` only, when given)."""
     left = 0
     for user, client in clients.items():
@@ -231,13 +233,5 @@ def _restore(
     for user, digests in snapshots.items():
         registry.restore_snapshot(user, digests)
     for item in items:
-        if item.kind == "playlist":
-            registry._playlists.setdefault(item.user, {})[item_key(item.id)] = item.id
-            registry._ever.setdefault((item.user, "playlist"), {})[item_key(item.id)] = item.id
-        elif item.kind == "catalog":
-            if item.verified:  # without a snapshot a re-add could not tell the run's track from theirs
-                registry._pending.setdefault(item.user, {})[item_key(item.id)] = item.id
-        elif item.verified or unverified_too:
-            registry._tracks.setdefault(item.user, {})[item.id] = (item.id, True)
-            registry._ever.setdefault((item.user, "track"), {})[item_key(item.id)] = item.id
+        registry.restore_leftover(item, unverified_too=unverified_too)
     return registry

@@ -11,8 +11,8 @@ Why it is careful:
   and a size cap, and a transport failure becomes one clear line (``TransportError``) instead of
   a traceback;
 * it may be a real account, so credentials never follow a redirect to another origin and
-  never reach a transcript, and the client refuses to modify data the run did not create
-  (``Registry.guard``);
+  never reach a transcript, and the client refuses to modify data the run did not create (it
+  asks its :class:`Ledger`, which ``conformance.ownership`` implements, before every request);
 * ``429`` is honoured with ``Retry-After`` only within a small bound, so a throttling target
   slows the run down a little rather than stalling it.
 """
@@ -26,12 +26,13 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urljoin
 
 import httpx
 
-from conformance import __version__
+from conformance import __version__, xml_codec
+from conformance.contract import OPERATIONS, request_schema
 from conformance.profiles import Profile
 from conformance.records import Exchange
 from conformance.report.redact import REDACTED as REDACTED  # re-exported: tests and callers read it here
@@ -47,7 +48,6 @@ RETRY_MAX = 2  # retries of one request after a 429 with Retry-After
 RETRY_BUDGET_S = 5.0  # total sleep allowed for those retries
 MAX_REDIRECTS = 5  # same-origin redirects followed per request
 MAX_EXCHANGES_PER_TEST = 200  # transcript entries kept per test (the latest ones)
-
 
 
 class TransportError(Exception):
@@ -148,16 +148,10 @@ def _body_text(data: bytes | None, redactor: Redactor) -> tuple[str | None, bool
 
 
 # --- operations ------------------------------------------------------------------------------
-def _operations() -> dict[str, tuple[str, str]]:
-    from conformance.contract import OPERATIONS
-
-    return OPERATIONS
-
-
 @functools.cache
 def _path_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     out = []
-    for op, (method, template) in _operations().items():
+    for op, (method, template) in OPERATIONS.items():
         pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
         out.append((op, method.upper(), re.compile(pattern)))
     return tuple(out)
@@ -170,12 +164,6 @@ def operation_for(method: str, path: str) -> str | None:
         if op_method == method.upper() and pattern.match(path):
             return op
     return None
-
-
-def _request_type(operation_id: str) -> str | None:
-    from conformance.contract import request_schema
-
-    return request_schema(operation_id)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -241,8 +229,6 @@ def decode_body(raw: bytes, content_type: str, profile: Profile) -> Decoded:
         if not isinstance(value, dict):
             return Decoded(fmt, parse_error=f"JSON body is a {type(value).__name__}, not an object")
         return Decoded(fmt, value)
-    from conformance import xml_codec
-
     order_error = None
     try:
         try:
@@ -255,6 +241,27 @@ def decode_body(raw: bytes, content_type: str, profile: Profile) -> Decoded:
     except Exception as exc:  # noqa: BLE001 - any decoder failure is a finding about the target
         return Decoded(fmt, parse_error=f"invalid XML: {exc}")
     return Decoded(fmt, value, None, root, order_error)
+
+
+# --- what the client asks and tells about the run's own data ------------------------------
+class Ledger(Protocol):
+    """The keeper of what the run owns on the target (``conformance.ownership.Ownership``).
+
+    Defined here, so that the client depends on what it needs and not on the module that keeps
+    the books: the ledger imports the client (its errors, ``Response``), never the reverse.
+    """
+
+    def preexisting(self, item_id: str) -> bool:
+        """Whether some user had ``item_id`` before the run (so it is not the run's to change)."""
+
+    def guard(self, user: str, operation: str, body: Any) -> None:
+        """Raise :class:`GuardError` when ``body`` would change data ``user`` had before the run."""
+
+    def sending(self, user: str, operation: str, body: Any) -> None:
+        """Before the request goes out (an add that never gets its answer may still add tracks)."""
+
+    def observe(self, user: str, operation: str, body: Any, response: Response) -> None:
+        """What the answer says was created or removed."""
 
 
 # --- the client --------------------------------------------------------------------------
@@ -280,7 +287,7 @@ class Client:
         *,
         http: httpx.Client | None = None,
         transcript: list[Exchange] | None = None,
-        registry: Any = None,
+        registry: Ledger | None = None,
         user_label: str = "user",
         default_auth: AuthSpec = USER,
         sleep: Callable[[float], None] = time.sleep,
@@ -378,11 +385,11 @@ class Client:
         **opts: Any,
     ) -> Response:
         """One call of ``operation_id`` (an operationId of openapi.yaml)."""
-        method, template = _operations()[operation_id]
+        method, template = OPERATIONS[operation_id]
         values = {"namespace": opts.pop("namespace", self.config.namespace), **(path_params or {})}
         path = re.sub(r"\{([^}]+)\}", lambda m: quote(str(values[m.group(1)]), safe=""), template)
         if body is not None and "type_name" not in opts:
-            opts["type_name"] = _request_type(operation_id)
+            opts["type_name"] = request_schema(operation_id)
         return self.request(method, path, body=body, operation=operation_id, **opts)
 
     # ---- the one place requests are made ---------------------------------------------
@@ -434,8 +441,6 @@ class Client:
             else:
                 if not type_name:
                     raise ValueError("an XML body needs type_name (the root element)")
-                from conformance import xml_codec
-
                 data = xml_codec.encode(type_name, body, self.profile)
                 ctype = "application/xml"
             pairs.append(("Content-Type", ctype if content_type is DEFAULT else content_type))

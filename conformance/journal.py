@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conformance.ids import key
+
 JOURNAL_VERSION = 2
 
 
@@ -40,15 +42,9 @@ def journal_path(run_id: str, worker: str | None = None) -> Path:
     return state_dir() / f"journal-{run_id}{'-' + worker if worker else ''}.jsonl"
 
 
-def item_key(value: str) -> str:
-    """How IDs are compared for protection: ignoring case (playlist and GUID IDs are
-    case-insensitive, E13, E15; for protection the cautious match is the wider one)."""
-    return value.upper()
-
-
 def digest(value: str) -> str:
     """The short digest a snapshot keeps of one Id."""
-    return hashlib.sha256(item_key(value).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(key(value).encode("utf-8")).hexdigest()[:16]
 
 
 class Journal:
@@ -116,11 +112,11 @@ def read_state(path: Path) -> JournalState:
             if event == "snapshot":
                 state.snapshots[user] = set(ev["tracks"])
                 continue
-            ids = ev["ids"] if ev["kind"] == "catalog" else [ev["id"]]
-            for item_id in ids:
-                key = (user, ev["kind"], item_key(item_id))
+            named = ev["ids"] if ev["kind"] == "catalog" else [ev["id"]]
+            for item_id in named:
+                slot = (user, ev["kind"], key(item_id))
                 if event in ("created", "adding"):
-                    alive[key] = Leftover(
+                    alive[slot] = Leftover(
                         ev["target"],
                         ev["profile"],
                         ev["run"],
@@ -131,7 +127,7 @@ def read_state(path: Path) -> JournalState:
                         path,
                     )
                 elif event in ("removed", "answered"):
-                    alive.pop(key, None)
+                    alive.pop(slot, None)
         except (ValueError, KeyError, TypeError):
             continue
     for item in alive.values():

@@ -43,9 +43,10 @@ import pytest
 from conformance import __version__, judging
 from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS, CatalogFileError, read_catalog_file
 from conformance.catalogue import blocks
-from conformance.cleanup import CleanupResult, Registry, new_run_id
+from conformance.cleanup import CleanupResult, Registry
 from conformance.client import NONE, Client, ClientConfig, GuardError, TransportError
 from conformance.journal import Journal, journal_path
+from conformance.ownership import new_run_id
 from conformance.profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
 from conformance.records import CheckResult, Exchange, RunInfo, TestRecord
 from conformance.verify import Verify, VerifyUsageError

@@ -19,7 +19,7 @@ import base64
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -29,6 +29,11 @@ from conformance.contract import LIMITS
 from conformance.profiles import GROOVE_2016, PROFILES, XBOX_2013, Profile, split_xbox_user_token
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.subjects import OPERATIONS, Subject
+
+if TYPE_CHECKING:
+    from conformance.ownership import Ownership
+    from conformance.plugin import TrackAllocator
+
 
 BAD_HEADER = judging.BAD_AUTH_HEADER
 MISSING = judging.AUTH_MISSING
@@ -193,7 +198,12 @@ def _first_cases() -> list[Any]:
     ]
 
 
-def _invalid_request(subject: Subject, kind: str, catalog: Any, created: Any) -> dict[str, Any]:
+def _invalid_request(
+    subject: Subject,
+    kind: str,
+    catalog: TrackAllocator,
+    created: Ownership,
+) -> dict[str, Any]:
     """The options of ``subject``'s operation sent invalid in the way ``kind`` says.
 
     An over-limit batch holds one entry that would change the user's data were it applied (a valid

@@ -8,7 +8,7 @@ playlist create and update (TrackActions).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +16,12 @@ from conformance import judging
 from conformance.contract import LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+
 
 LIMIT = LIMITS.batch_max
 OPS = ("collection_add", "collection_delete", "playlist_create", "playlist_update")
@@ -43,7 +49,9 @@ OVER = {
 class Batch:
     """One batch request of ``op`` with ``n`` entries, its preconditions and its read-back."""
 
-    def __init__(self, op: str, client: Any, catalog: Any, created: Any, capabilities: Any) -> None:
+    def __init__(
+        self, op: str, client: Client, catalog: TrackAllocator, created: Ownership, capabilities: Capabilities
+    ) -> None:
         self.op = op
         self.client = client
         self.catalog = catalog

@@ -15,7 +15,7 @@ the tests skip.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,12 +24,19 @@ from conformance.contract import BROWSE_MEMBERS, BROWSE_TYPES, LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+    from conformance.verify import Verify
+
+
 PAGE_MAX = LIMITS.browse_max_items
 MORE_THAN_A_PAGE = PAGE_MAX + 5
 
 
 @pytest.fixture
-def browsable(capabilities: Any) -> Any:
+def browsable(capabilities: Capabilities) -> Any:
     capabilities.require_browse()
     return capabilities
 
@@ -111,7 +118,13 @@ class Listing:
     """One list that pages: the collection's tracks, or the tracks of a playlist made for the test."""
 
     def __init__(
-        self, source: str, client: Any, catalog: Any, created: Any, capabilities: Any, n: int
+        self,
+        source: str,
+        client: Client,
+        catalog: TrackAllocator,
+        created: Ownership,
+        capabilities: Capabilities,
+        n: int,
     ) -> None:
         self.source, self.client = source, client
         self.op = "collection_browse" if source == "collection-tracks" else "playlist_tracks_browse"
@@ -138,7 +151,7 @@ class Listing:
 
     def walk(
         self,
-        verify: Any,
+        verify: Verify,
         first_reqs: str | tuple[str, ...],
         max_items: int | None,
         continued_req: str | None = None,
@@ -183,7 +196,7 @@ def _paging_cases() -> list[Any]:
     return out
 
 
-def _sized(verify: Any, req: str, where: str, ids: list[str], token: Any, size: int) -> None:
+def _sized(verify: Verify, req: str, where: str, ids: list[str], token: Any, size: int) -> None:
     """A page holds exactly ``size`` items when a token follows it, at most ``size`` when it is the last."""
     if token:
         verify.equal(req, len(ids), size, f"{where} (a token follows) holds exactly {size} items")
@@ -378,7 +391,7 @@ def test_incompatible_order_by(client, browsable, verify):
     )
 
 
-def _track_counts(verify: Any, step: str, client: Any, made: Any, read: Any = None) -> None:
+def _track_counts(verify: Verify, step: str, client: Client, made: Any, read: Any = None) -> None:
     """Every TrackCount reported for ``made`` (each tracks-browse page's Playlists.Items[0], its item
     in a playlists browse) is present (SHOULD BROWSE-TRACKCOUNT) and, where present, the number of
     tracks its tracks browse lists (MUST BROWSE-TRACKCOUNT-LIVE)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,13 @@ from conformance.client import NONE
 from conformance.contract import LIMITS
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+    from conformance.verify import Verify
+
 
 ENVELOPE = (
     "ERR-ENVELOPE",
@@ -35,7 +42,7 @@ POSTS = ("collection_add", "collection_delete", "playlist_create", "playlist_upd
 ALL_OPS = (*POSTS, "collection_browse", "playlist_tracks_browse")
 
 
-def check_error_objects(verify: Any, r: Any) -> None:
+def check_error_objects(verify: Verify, r: Any) -> None:
     """The envelope rules on one answer: its top-level Error and every per-item Error."""
     verify.record_all(judging.error_rules(r.status, r.body, parse_error=r.parse_error))
 
@@ -44,7 +51,9 @@ def check_error_objects(verify: Any, r: Any) -> None:
 class Subject:
     """Data one write could damage, and bodies that name it but are wrong in one member's type."""
 
-    def __init__(self, op: str, client: Any, catalog: Any, created: Any, capabilities: Any) -> None:
+    def __init__(
+        self, op: str, client: Client, catalog: TrackAllocator, created: Ownership, capabilities: Capabilities
+    ) -> None:
         self.op, self.client, self.caps = op, client, capabilities
         self.name = created.name("bad-body")
         self.coerced: dict[str, Any] | None = None
@@ -167,7 +176,12 @@ PROVOKED: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
 }
 
 
-def _minimal(op: str, catalog: Any, names: Any, playlist: str | None = None) -> dict[str, Any]:
+def _minimal(
+    op: str,
+    catalog: TrackAllocator,
+    names: Ownership,
+    playlist: str | None = None,
+) -> dict[str, Any]:
     """A request of ``op`` that would be valid for a user; ``playlist`` names the playlist it targets."""
     pid = playlist or _unknown_playlist()
     return {
@@ -181,7 +195,7 @@ def _minimal(op: str, catalog: Any, names: Any, playlist: str | None = None) -> 
     }[op]
 
 
-def _over(op: str, catalog: Any, names: Any) -> dict[str, Any]:
+def _over(op: str, catalog: TrackAllocator, names: Ownership) -> dict[str, Any]:
     ids = catalog.invalid(OVER)
     if op.startswith("collection"):
         return {"TrackIds": ids}
@@ -194,7 +208,7 @@ def _over(op: str, catalog: Any, names: Any) -> dict[str, Any]:
     return action
 
 
-def _partial(op: str, catalog: Any, names: Any) -> dict[str, Any]:
+def _partial(op: str, catalog: TrackAllocator, names: Ownership) -> dict[str, Any]:
     ids = catalog.invalid(1)
     if op.startswith("collection"):
         return {"TrackIds": ids}

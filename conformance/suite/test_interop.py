@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -37,13 +37,20 @@ from conformance.suite.helpers import expect, xmlread
 from conformance.suite.helpers.builders import add_tracks
 from conformance.suite.helpers.subjects import BROWSES, EDITS, OPERATIONS, Subject
 
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+    from conformance.verify import Verify
+
+
 CLIENT_HEADERS = {"X-Client-Name": "groove-conformance", "X-Client-Version": __version__}
 # the browse types the client's ItemType enum names (spec notes section 7)
 ENUM_TYPES = ("tracks", "playlists", "albums", "artists")
 
 
 @pytest.fixture
-def shaped(client: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+def shaped(client: Client, request: pytest.FixtureRequest) -> Iterator[Any]:
     """The test user's client for the interop requests: its exchanges skip the envelope checks
     and are added to the test's transcript when the test is over."""
     own: list[Exchange] = []
@@ -53,7 +60,7 @@ def shaped(client: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         state.exchanges.extend(own)
 
 
-def enum_path(client: Any, op: str, kind: str = "tracks") -> str:
+def enum_path(client: Client, op: str, kind: str = "tracks") -> str:
     """The path the official client builds for ``op``: the documented path with the segments it
     fills from enum names capitalised (TrackActionType / PlaylistActionType of an edit; the
     ContentSource ``Collection`` and the ItemType of a browse)."""
@@ -64,7 +71,7 @@ def enum_path(client: Any, op: str, kind: str = "tracks") -> str:
     return f"{head}/{action.capitalize()}"
 
 
-def send(client: Any, subject: Subject, path: str | None = None, **opts: Any) -> Any:
+def send(client: Client, subject: Subject, path: str | None = None, **opts: Any) -> Any:
     """``subject``'s request (a fresh valid body for an edit), at ``path`` when given, with the
     client's X-Client headers and ``opts``; recorded as ``subject.op`` for the run's cleanup."""
     headers = {**CLIENT_HEADERS, **opts.pop("headers", {})}
@@ -85,7 +92,7 @@ def send(client: Any, subject: Subject, path: str | None = None, **opts: Any) ->
     )
 
 
-def _documented(client: Any, subject: Subject, **opts: Any) -> Any:
+def _documented(client: Client, subject: Subject, **opts: Any) -> Any:
     """``subject``'s request at its documented path, through ``client``."""
     if subject.op == "collection_browse":
         return client.operation(subject.op, path_params={"type": "tracks"}, **opts)
@@ -104,7 +111,7 @@ def _items(r: Any, member: str) -> list[Any] | None:
     return [i.get("Id") if isinstance(i, dict) else i for i in page["Items"]]
 
 
-def served_as(verify: Any, req: str, r: Any, op: str, twin: Any = None, member: str | None = None) -> bool:
+def served_as(verify: Verify, req: str, r: Any, op: str, twin: Any = None, member: str | None = None) -> bool:
     """``r`` is served as the documented request is: an edit 200 with the documented body; a
     browse as its documented ``twin`` (same status and ErrorCode; when 200, the documented body and,
     with ``member``, the same items)."""
@@ -121,7 +128,14 @@ def served_as(verify: Any, req: str, r: Any, op: str, twin: Any = None, member: 
     return same
 
 
-def _subject(op: str, client: Any, catalog: Any, created: Any, capabilities: Any, label: str) -> Subject:
+def _subject(
+    op: str,
+    client: Client,
+    catalog: TrackAllocator,
+    created: Ownership,
+    capabilities: Capabilities,
+    label: str,
+) -> Subject:
     subject = Subject(op, client, catalog, created, capabilities, label=label)
     if op in BROWSES:  # something to list (E30: a type the user has none of may be a 404)
         add_tracks(client, catalog, 1)

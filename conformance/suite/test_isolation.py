@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
 
 
 @dataclass
@@ -27,14 +32,20 @@ class Owned:
     track: str  # a collection Id of the first user
 
 
-def _owned(client: Any, catalog: Any, created: Any, capabilities: Any) -> Owned:
+def _owned(client: Client, catalog: TrackAllocator, created: Ownership, capabilities: Capabilities) -> Owned:
     made = make_playlist(client, created, catalog, "isolation", 2, published=False, capabilities=capabilities)
     (track,) = add_tracks(client, catalog, 1)
     return Owned(made, track)
 
 
 def _attempt(
-    case: str, other: Any, target_playlist: str, target_track: str, entry: str, catalog: Any, created: Any
+    case: str,
+    other: Client,
+    target_playlist: str,
+    target_track: str,
+    entry: str,
+    catalog: TrackAllocator,
+    created: Ownership,
 ) -> tuple[str, Any]:
     """The second user's request; (operationId, answer)."""
     if case == "update-metadata-and-add":
@@ -65,7 +76,7 @@ CASES = {
 }
 
 
-def _state(client: Any, owned: Owned, capabilities: Any) -> Any:
+def _state(client: Client, owned: Owned, capabilities: Capabilities) -> Any:
     item = readback.playlist(client, owned.playlist.id, owned.playlist.name)  # by Id, else Name (E15)
     tracks = (
         readback.playlist_track_ids(client, owned.playlist.id)

@@ -13,13 +13,19 @@ a create whose every Add fails still creates the playlist is not judged.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance import judging
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import add_tracks, make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+
 
 SOME_FAILED = "COLLECTION_SOME_OPERATIONS_FAILED"
 INVALID_ID = "COLLECTION_INVALID_ID"
@@ -82,7 +88,10 @@ CASES = [
 class Scenario:
     """Entries of one operation case, the request, and what the target looks like before and after."""
 
-    def __init__(self, case: str, client: Any, catalog: Any, created: Any, capabilities: Any) -> None:
+    def __init__(
+        self, case: str, client: Client, catalog: TrackAllocator, created: Ownership,
+        capabilities: Capabilities,
+    ) -> None:
         self.case = case
         self.client = client
         self.catalog = catalog

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,10 +23,16 @@ from conformance.ids import utf16_units
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import make_playlist
 
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities
+
+
 ASTRAL = "\U0001f3b5"  # MUSICAL NOTE, outside the BMP: two UTF-16 code units
 
 
-def _summary(client: Any) -> list[tuple[str, Any]]:
+def _summary(client: Client) -> list[tuple[str, Any]]:
     """The user's playlists as (Id, Name) pairs: what a refused request must leave as it was."""
     return sorted((k, v.get("Name")) for k, v in readback.playlists(client).items())
 
@@ -138,14 +144,14 @@ def test_create_with_tracks(client, catalog, created, capabilities, verify):
 NAME_MAX = LIMITS.name_max
 
 
-def _one_character(created: Any) -> str:
+def _one_character(created: Ownership) -> str:
     """A one-character, non-ASCII (NFC) name of its own: a CJK ideograph drawn from a fresh run name,
     so that two playlists of one run never share a name (E26)."""
     digest = hashlib.sha256(created.name("name-min").encode()).digest()
     return chr(0x4E00 + int.from_bytes(digest[:4], "big") % 0x5000)
 
 
-def _name(created: Any, kind: str) -> str | None:
+def _name(created: Ownership, kind: str) -> str | None:
     """A name of the kind under test, run-prefixed where the length leaves room (E09: UTF-16 units)."""
     if kind == "one-character":
         return _one_character(created)
@@ -426,7 +432,12 @@ def test_update_adds_and_deletes_tracks(with_name, client, catalog, created, cap
         verify.equal("PUPD-BOTH", sorted(listed), sorted([*kept, *added]), "and the tracks too")
 
 
-def _published_reports(client: Any, capabilities: Any, pid: str, *names: str) -> list[tuple[str, Any]]:
+def _published_reports(
+    client: Client,
+    capabilities: Capabilities,
+    pid: str,
+    *names: str,
+) -> list[tuple[str, Any]]:
     """(where, IsPublished) for every place the service reports the playlist's IsPublished, when
     reported: its item in a playlists browse, each tracks-browse page's Playlists.Items[0]."""
     out: list[tuple[str, Any]] = []

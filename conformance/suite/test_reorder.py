@@ -15,12 +15,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance.suite.helpers import expect, readback
 from conformance.suite.helpers.builders import make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+    from conformance.verify import Verify
+
 
 REORDER_CODE = "COLLECTION_INVALID_PLAYLIST_REORDER"
 ABSENT = "absent"
@@ -41,7 +48,7 @@ MOVES: dict[str, tuple[str, str, str, str]] = {
 
 
 def _playlist(
-    client: Any, created: Any, catalog: Any, capabilities: Any, label: str
+    client: Client, created: Ownership, catalog: TrackAllocator, capabilities: Capabilities, label: str
 ) -> tuple[Any, dict[str, str]]:
     made = make_playlist(client, created, catalog, label, len(LETTERS), capabilities=capabilities)
     return made, dict(zip(LETTERS, made.entries, strict=True))
@@ -59,7 +66,7 @@ def _move(made: Any, ids: dict[str, str], moved: str, target: str) -> dict[str, 
     return action
 
 
-def _response(verify: Any, r: Any, playlist_id: str) -> None:
+def _response(verify: Verify, r: Any, playlist_id: str) -> None:
     expect.ok(verify, "REORDER-RESPONSE", r, "playlist_update")
     got = expect.playlist_result(r).get("Id")
     verify.that(
@@ -110,7 +117,12 @@ def test_move_several_listed_out_of_their_order(client, catalog, created, capabi
     )
 
 
-def _foreign_track(client: Any, created: Any, catalog: Any, capabilities: Any) -> str:
+def _foreign_track(
+    client: Client,
+    created: Ownership,
+    catalog: TrackAllocator,
+    capabilities: Capabilities,
+) -> str:
     """A track Id of another playlist of the same user: real, but not in the one reordered."""
     other = make_playlist(client, created, catalog, "reorder-elsewhere", 1, capabilities=capabilities)
     return other.entries[0]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.cleanup import browse_all
 from conformance.client import NONE
+from conformance.ownership import browse_all
 
 
 def _track_ids(client) -> set[str] | None:

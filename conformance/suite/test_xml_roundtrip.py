@@ -15,7 +15,7 @@ of request (each twin on fresh data: new catalog tracks, a new name) carry the s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,6 +23,12 @@ from conformance import judging
 from conformance.profiles import GROOVE_2016, XBOX_2013, Profile
 from conformance.suite.helpers import builders, expect, readback, xmlread
 from conformance.suite.helpers.subjects import EDITS, Subject
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.plugin import Capabilities
+    from conformance.verify import Verify
+
 
 # mode -> (body format, client options, answer format)
 MODES: dict[str, tuple[str, dict[str, Any], str]] = {
@@ -61,7 +67,7 @@ CASES = [
 ]
 
 
-def _namespace_checks(verify: Any, profile: Profile, answer: xmlread.XmlAnswer, what: str) -> None:
+def _namespace_checks(verify: Verify, profile: Profile, answer: xmlread.XmlAnswer, what: str) -> None:
     """The answer's namespace: the 2013 one in xbox-2013; either documented one in groove-2016 (E22)."""
     if profile.name == XBOX_2013.name:
         verify.equal("XML-NS-XBOX", answer.namespace, XBOX_2013.xml_namespace, f"{what}: namespace")
@@ -76,7 +82,7 @@ def _namespace_checks(verify: Any, profile: Profile, answer: xmlread.XmlAnswer, 
     verify.equal("XML-NS-2016", answer.namespace, GROOVE_2016.xml_namespace, f"{what}: the SDK's namespace")
 
 
-def check_xml_answer(verify: Any, op: str, r: Any, profile: Profile, sent: dict[str, Any] | None) -> Any:
+def check_xml_answer(verify: Verify, op: str, r: Any, profile: Profile, sent: dict[str, Any] | None) -> Any:
     """The XML rules on one successful answer; its content (JSON form) or None."""
     answer = xmlread.read(r, profile)
     root = expect.schema_for(op, 200)
@@ -133,7 +139,7 @@ def _inputs(op: str, sent: dict[str, Any] | None) -> list[str]:
 
 
 def _effect(
-    op: str, client: Any, sent: dict[str, Any], content: dict[str, Any], capabilities: Any
+    op: str, client: Client, sent: dict[str, Any], content: dict[str, Any], capabilities: Capabilities
 ) -> tuple[str, Any]:
     """(what, holds) for the effect of a request, read back."""
     if op == "collection_add":

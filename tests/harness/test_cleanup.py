@@ -7,10 +7,11 @@ import argparse
 import pytest
 
 from conformance import cleanup_command
-from conformance.cleanup import Registry, browse_all
+from conformance.cleanup import Registry
 from conformance.client import Client, ClientConfig, GuardError
 from conformance.emulator import EmulatorConfig, start_in_thread
 from conformance.journal import Journal, journal_path, read_journal
+from conformance.ownership import browse_all
 from conformance.profiles import GROOVE_2016
 
 USER = "cleanup-user-token-55aa"

@@ -182,9 +182,9 @@ def test_fail(client, catalog, verify):
 
 
 def test_interrupted_run_still_removes_what_it_created(pytester, monkeypatch):
-    from conformance.cleanup import browse_all
     from conformance.client import Client, ClientConfig
     from conformance.emulator import EmulatorConfig, start_in_thread
+    from conformance.ownership import browse_all
     from conformance.profiles import GROOVE_2016
 
     emu = start_in_thread(EmulatorConfig(users={"alice": TOKEN}))

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.cleanup import browse_all
 from conformance.client import Client, ClientConfig
 from conformance.emulator import EmulatorConfig, start_in_thread
+from conformance.ownership import browse_all
 from conformance.plugin import EXIT_TARGET_UNAVAILABLE
 from conformance.profiles import GROOVE_2016
 

@@ -9,11 +9,16 @@ answer: the scenario cannot judge its own rule then, and the test fails counting
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance import judging
 from conformance.suite.helpers import readback
 from conformance.suite.helpers.expect import playlist_result, results
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
 
 
 @dataclass
@@ -29,7 +34,7 @@ class MadePlaylist:
     read_back: bool = False  # whether ``entries`` is the tracks browse's (playlist order)
 
 
-def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
+def add_tracks(client: Client, catalog: TrackAllocator, n: int) -> list[str]:
     """Add ``n`` catalog tracks to the collection; their collection Ids, in order.
 
     On a real account the user may already have some catalog tracks: the add then answers the
@@ -62,14 +67,14 @@ def add_tracks(client: Any, catalog: Any, n: int) -> list[str]:
 
 
 def make_playlist(
-    client: Any,
-    created: Any,
-    catalog: Any,
+    client: Client,
+    created: Ownership,
+    catalog: TrackAllocator,
     label: str,
     n_tracks: int = 0,
     *,
     published: bool | None = None,
-    capabilities: Any = None,
+    capabilities: Capabilities | None = None,
 ) -> MadePlaylist:
     """Create a run-prefixed playlist holding ``n_tracks`` fresh catalog tracks.
 

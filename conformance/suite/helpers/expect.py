@@ -8,9 +8,13 @@ is one call, not a schema name restated in each test.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance import contract, ids, judging
+
+if TYPE_CHECKING:
+    from conformance.verify import Verify
+
 
 CLIENT_ERRORS = judging.CLIENT_ERRORS
 
@@ -24,7 +28,7 @@ def schema_for(operation: str, status: int) -> str | None:
     return name
 
 
-def body(verify: Any, req: str, r: Any, operation: str) -> bool:
+def body(verify: Verify, req: str, r: Any, operation: str) -> bool:
     """The body is what openapi.yaml documents for this operation and status."""
     name = schema_for(operation, r.status)
     if name is None:
@@ -38,7 +42,7 @@ def body(verify: Any, req: str, r: Any, operation: str) -> bool:
     return verify.schema(req, r, name)
 
 
-def ok(verify: Any, req: str, r: Any, operation: str) -> bool:
+def ok(verify: Verify, req: str, r: Any, operation: str) -> bool:
     """HTTP 200 with the documented success body (both checks recorded under ``req``)."""
     status = verify.status(req, r, 200)
     valid = body(verify, req, r, operation)
@@ -46,7 +50,7 @@ def ok(verify: Any, req: str, r: Any, operation: str) -> bool:
 
 
 def rejected(
-    verify: Any,
+    verify: Verify,
     req: str,
     r: Any,
     operation: str,
@@ -105,7 +109,7 @@ is_canonical = ids.is_canonical
 same_id = ids.same_id
 
 
-def one_result_per_input(verify: Any, req: str, r: Any, inputs: Sequence[str]) -> list[dict[str, Any]]:
+def one_result_per_input(verify: Verify, req: str, r: Any, inputs: Sequence[str]) -> list[dict[str, Any]]:
     """Exactly one result per entry, matched by InputId (``req``), in request order (BATCH-ORDER).
 
     Returns the results in entry order: item ``i`` is the result matched to entry ``i`` (an empty
@@ -120,7 +124,7 @@ def one_result_per_input(verify: Any, req: str, r: Any, inputs: Sequence[str]) -
 
 
 def input_ids_echoed(
-    verify: Any, exact_req: str, got: Sequence[dict[str, Any]], inputs: Sequence[str]
+    verify: Verify, exact_req: str, got: Sequence[dict[str, Any]], inputs: Sequence[str]
 ) -> None:
     """ID-INPUTID-EXACT: for canonical inputs, InputId is the input character for character.
 

@@ -10,10 +10,16 @@ any client options (format, credential override), ``state()`` reads back what it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.suite.helpers import readback
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.ownership import Ownership
+    from conformance.plugin import Capabilities, TrackAllocator
+
 
 EDITS = ("collection_add", "collection_delete", "playlist_create", "playlist_update", "playlist_delete")
 BROWSES = ("collection_browse", "playlist_tracks_browse")
@@ -24,10 +30,10 @@ class Subject:
     def __init__(
         self,
         op: str,
-        client: Any,
-        catalog: Any,
-        created: Any,
-        capabilities: Any,
+        client: Client,
+        catalog: TrackAllocator,
+        created: Ownership,
+        capabilities: Capabilities,
         *,
         label: str = "subject",
         invalid_item: bool = False,

@@ -16,10 +16,15 @@ worker) and every XML test shares it. In xbox-2013 it is the profile's own (XML-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance import contract, xml_codec
 from conformance.profiles import GROOVE_2016, PROFILES, Profile
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.plugin import TrackAllocator
+
 
 DOCUMENTED_NAMESPACES = {p.xml_namespace: p for p in PROFILES.values()}
 XS_BOOLEAN = ("true", "false", "1", "0")  # the lexical forms of xs:boolean
@@ -109,17 +114,17 @@ def read(r: Any, profile: Profile) -> XmlAnswer:
 _LEARNED: dict[tuple[str, str], Profile] = {}  # (target URL, profile) -> the answers' dialect
 
 
-def _key(client: Any, profile: Profile) -> tuple[str, str]:
+def _key(client: Client, profile: Profile) -> tuple[str, str]:
     return (str(client.config.base_url), profile.name)
 
 
-def remember(client: Any, profile: Profile, answer: XmlAnswer) -> None:
+def remember(client: Client, profile: Profile, answer: XmlAnswer) -> None:
     """Note the dialect of an XML answer, when it is the first one in a documented namespace."""
     if answer.profile is not None:
         _LEARNED.setdefault(_key(client, profile), answer.profile)
 
 
-def request_dialect(client: Any, profile: Profile, catalog: Any) -> Profile:
+def request_dialect(client: Client, profile: Profile, catalog: TrackAllocator) -> Profile:
     """E22: the dialect to write an XML request in.
 
     xbox-2013: the profile's. groove-2016: the one of the target's first XML answer; when no XML
