@@ -28,7 +28,7 @@ from conformance.client import Client, Response, TransportError
 from conformance.contract import LIMITS
 from conformance.ids import key
 from conformance.journal import Journal
-from conformance.ownership import Ownership, as_list, browse_all
+from conformance.ownership import BROWSE_OF, Ownership, as_list, browse_all
 
 STILL_LISTED = "the target still lists it after answering its delete"
 UNVERIFIED = "unverified: the target has no browse endpoint to tell it from a track the user already had"
@@ -155,7 +155,7 @@ class Registry(Ownership):
     def _sweep(self, user: str, client: Client) -> None:
         """Playlists named with this run's prefix that the registry missed (an unreadable answer,
         a create in flight when the run was interrupted)."""
-        items = browse_all(client, "playlists", "Playlists") or []
+        items = browse_all(client, "playlists") or []
         for item in items:
             pid, name = item.get("Id"), item.get("Name")
             if not (isinstance(pid, str) and isinstance(name, str) and name.startswith(self.prefix)):
@@ -191,12 +191,9 @@ class Registry(Ownership):
         """Read the end state back: delete again what the run created and is still listed. Then
         browse is the truth: what is gone is forgotten, what is still listed is left, with the
         reason, and is not counted as removed."""
-        for kind, browse_type, member in (
-            ("track", "tracks", "Tracks"),
-            ("playlist", "playlists", "Playlists"),
-        ):
+        for kind in ("track", "playlist"):
             ever = self._ever.get((user, kind), {})
-            listed = _listed(client, browse_type, member) if ever else None
+            listed = _listed(client, BROWSE_OF[kind]) if ever else None
             if listed is None:
                 continue
             stale = [item_id for k, item_id in ever.items() if k in listed]
@@ -207,7 +204,7 @@ class Registry(Ownership):
                     self._delete_tracks(user, client, stale)
                 else:
                     self._remove_playlists(user, client)
-                listed = _listed(client, browse_type, member)
+                listed = _listed(client, BROWSE_OF[kind])
                 if listed is None:
                     continue
             for k, item_id in ever.items():
@@ -240,8 +237,8 @@ def _batched(
         yield batch, r
 
 
-def _listed(client: Client, browse_type: str, member: str) -> set[str] | None:
-    items = browse_all(client, browse_type, member)
+def _listed(client: Client, browse_type: str) -> set[str] | None:
+    items = browse_all(client, browse_type)
     if items is None:
         return None
     return {key(i["Id"]) for i in items if isinstance(i.get("Id"), str)}

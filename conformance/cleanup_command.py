@@ -200,7 +200,7 @@ def _sweep_target(clients: Mapping[str, Client], run: str | None) -> int:
     """Delete playlists whose names carry a run prefix (of ``run`` only, when given)."""
     left = 0
     for user, client in clients.items():
-        items = browse_all(client, "playlists", "Playlists")
+        items = browse_all(client, "playlists")
         if items is None:
             print(f"  sweep ({user}): the target has no usable browse endpoint; nothing swept")
             continue

@@ -28,6 +28,7 @@ from typing import Any
 
 from conformance import judging
 from conformance.client import Client, GuardError, Response
+from conformance.contract import BROWSE_MEMBERS
 from conformance.ids import key, utf16_units
 from conformance.journal import Journal, Leftover, digest
 
@@ -255,14 +256,17 @@ def as_list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+# The kinds of thing a run creates, and the collection browse type that lists each.
+BROWSE_OF: dict[str, str] = {"track": "tracks", "playlist": "playlists"}
+
+
 def listed_keys(client: Client, kind: str) -> set[str] | None:
     """What browse lists of ``kind`` ("playlist" or "track"), as ``ids.key``s; None without browse.
 
     A track counts under its collection Id and under every catalog ID its ``OtherIds`` name, so
     that a catalog ID (of an add) is recognised as well as the Id the add answered.
     """
-    browse_type, member = {"playlist": ("playlists", "Playlists"), "track": ("tracks", "Tracks")}[kind]
-    items = browse_all(client, browse_type, member)
+    items = browse_all(client, BROWSE_OF[kind])
     if items is None:
         return None
     keys: set[str] = set()
@@ -275,8 +279,11 @@ def listed_keys(client: Client, kind: str) -> set[str] | None:
     return keys
 
 
-def browse_all(client: Client, browse_type: str, member: str) -> list[dict] | None:
-    """Every item of a collection browse, following continuation tokens; None when browse fails."""
+def browse_all(client: Client, browse_type: str) -> list[dict] | None:
+    """Every item of a collection browse, following continuation tokens; None when browse fails.
+
+    The member the answer lists them under is the contract's (``contract.BROWSE_MEMBERS``)."""
+    member = BROWSE_MEMBERS[browse_type]
     items: list[dict] = []
     token: str | None = None
     seen: set[str] = set()

@@ -15,7 +15,7 @@ from conformance.ownership import browse_all
 
 
 def _track_ids(client) -> set[str] | None:
-    items = browse_all(client, "tracks", "Tracks")
+    items = browse_all(client, "tracks")
     return None if items is None else {i.get("Id") for i in items}
 
 

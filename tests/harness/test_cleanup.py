@@ -61,8 +61,8 @@ def test_registry_learns_guards_and_cleans(emulator, tmp_path):
     assert {(x.kind, x.id) for x in read_journal(journal.path)} == {("playlist", made), ("track", added)}
     result = reg.cleanup({"user": c})
     assert result.clean and result.removed_playlists == 1 and result.removed_tracks == 1
-    assert [p["Id"] for p in browse_all(c, "playlists", "Playlists")] == [before]
-    assert browse_all(c, "tracks", "Tracks") == []
+    assert [p["Id"] for p in browse_all(c, "playlists")] == [before]
+    assert browse_all(c, "tracks") == []
     assert not journal.path.exists()
 
 
@@ -74,7 +74,7 @@ def test_a_track_the_user_already_had_is_never_removed(emulator):
     again = c.collection_add([VALID]).body["TrackActionResults"][0]["Id"]
     assert again == own and reg.tracks("user") == []  # E17: same Id, so not the run's
     reg.cleanup({"user": c})
-    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [own]
+    assert [t["Id"] for t in browse_all(c, "tracks")] == [own]
 
 
 def test_without_browse_added_tracks_are_left_and_listed(emulator):
@@ -85,7 +85,7 @@ def test_without_browse_added_tracks_are_left_and_listed(emulator):
     assert [(kind, i) for _, kind, i, _ in result.left] == [("track", added)] and "unverified" in result.left[
         0
     ][3]
-    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [added]
+    assert [t["Id"] for t in browse_all(c, "tracks")] == [added]
 
 
 def command_env(monkeypatch, tmp_path) -> None:
@@ -118,14 +118,14 @@ def test_cleanup_command_removes_what_an_interrupted_run_left(emulator, tmp_path
     cleanup_command.add_arguments(parser)
     assert cleanup_command.main(parser.parse_args(["--dry-run"])) == 1  # something is listed
     assert left in capsys.readouterr().out
-    assert len(browse_all(c, "playlists", "Playlists")) == 3
+    assert len(browse_all(c, "playlists")) == 3
 
     status = cleanup_command.main(
         parser.parse_args(["--target", emulator.url, "--sweep", "--run", "feedbeef"])
     )
     out = capsys.readouterr().out
     assert status == 0, out
-    assert [p["Id"] for p in browse_all(c, "playlists", "Playlists")] == [mine]
+    assert [p["Id"] for p in browse_all(c, "playlists")] == [mine]
     assert stray in out and USER not in out
     assert not journal.path.exists()
     assert cleanup_command.main(parser.parse_args([])) == 0
@@ -165,7 +165,7 @@ def test_an_unanswered_add_is_settled_by_adding_again(emulator):
     assert sorted(reg.pending_adds("user")) == sorted([VALID, other])
     result = reg.cleanup({"user": c})
     assert result.clean and result.removed_tracks == 1, result.left
-    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [own]
+    assert [t["Id"] for t in browse_all(c, "tracks")] == [own]
     assert reg.pending_adds("user") == []
 
 
@@ -198,8 +198,8 @@ def test_dry_run_lists_what_the_target_still_has_not_the_journal(emulator, tmp_p
     assert not any(pid in out for pid in made[:3]), out
     assert USER not in out
     # Nothing was removed, and the journal is kept.
-    assert [p["Id"] for p in browse_all(c, "playlists", "Playlists")] == [made[3]]
-    assert [t["Id"] for t in browse_all(c, "tracks", "Tracks")] == [track]
+    assert [p["Id"] for p in browse_all(c, "playlists")] == [made[3]]
+    assert [t["Id"] for t in browse_all(c, "tracks")] == [track]
     assert journal.path.exists()
 
     outside.playlist_delete({"Id": made[3]})
