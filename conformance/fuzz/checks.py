@@ -37,7 +37,7 @@ from conformance import catalogue, ids, judging
 from conformance.client import NONE, Client, Response
 from conformance.fuzz import oracle
 from conformance.fuzz.oracle import CLIENT_ERRORS, Expectation
-from conformance.fuzz.wire import Sent, send_case
+from conformance.fuzz.transport import Sent, send_case
 from conformance.judging import AUTH_MISSING, ITEM_FAIL, ITEM_OK, SCHEMA_OK, SOME_FAILED, Finding
 
 
@@ -624,7 +624,7 @@ def judge_call(call: Call) -> list[Finding]:
 
 
 def _st_response(call: Call) -> Any:
-    from conformance.fuzz.wire import to_schemathesis
+    from conformance.fuzz.transport import to_schemathesis
 
     return to_schemathesis(call.response)
 

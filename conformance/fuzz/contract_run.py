@@ -2,7 +2,7 @@
 
 Both go the same way for every request: draw a case (schemathesis), make it safe and name the run's
 own data (:mod:`.rewrite`), say what the answer must be (:mod:`.oracle`), send it through the
-project's client (:mod:`.wire`), judge it with the built-in and custom checks (:mod:`.checks`), and
+project's client (:mod:`.transport`), judge it with the built-in and custom checks (:mod:`.checks`), and
 count the findings (:mod:`.findings`). A blocking finding is raised inside the Hypothesis example so
 that it is shrunk to a minimal request (or sequence of requests), replayable with the script that
 is attached to the test's record.
@@ -28,12 +28,12 @@ from schemathesis.config import SchemathesisConfig
 from conformance import contract
 from conformance.fuzz.checks import Call, judge_call
 from conformance.fuzz.findings import Tally, Violation
+from conformance.fuzz.hypothesis_settings import REPRODUCIBLE, contract_settings, machine_settings
 from conformance.fuzz.oracle import expect
 from conformance.fuzz.pool import IdPool
 from conformance.fuzz.replay import render
 from conformance.fuzz.rewrite import rewrite_case
-from conformance.fuzz.settings import REPRODUCIBLE, contract_settings, machine_settings
-from conformance.fuzz.wire import Sent, case_body, send_case, to_schemathesis
+from conformance.fuzz.transport import Sent, case_body, send_case, to_schemathesis
 
 SEED_PLAYLISTS = 2  # playlists (with tracks) a test of update/delete/browse starts with
 SEED_TRACKS = 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.suite.helpers import readback
+from conformance import readback
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
 
 EDITS = ("collection_add", "collection_delete", "playlist_create", "playlist_update", "playlist_delete")
