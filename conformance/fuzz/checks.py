@@ -28,7 +28,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schemathesis
 from schemathesis.core.failures import FailureGroup
@@ -40,13 +40,16 @@ from conformance.fuzz.oracle import CLIENT_ERRORS, Expectation
 from conformance.fuzz.transport import Sent, send_case
 from conformance.judging import AUTH_MISSING, ITEM_FAIL, ITEM_OK, SCHEMA_OK, SOME_FAILED, Finding
 
+if TYPE_CHECKING:
+    from schemathesis import Case
+
 
 @dataclass
 class Call:
     """One generated request and its answer, as the custom checks see it."""
 
     operation: str
-    case: Any
+    case: Case | None  # None: a request of the state machine
     sent: Sent
     response: Response
     expectation: Expectation
