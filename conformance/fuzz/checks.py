@@ -28,7 +28,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schemathesis
 from schemathesis.core.failures import FailureGroup
@@ -37,8 +37,11 @@ from conformance import catalogue, ids, judging
 from conformance.client import NONE, Client, Response
 from conformance.fuzz import oracle
 from conformance.fuzz.oracle import CLIENT_ERRORS, Expectation
-from conformance.fuzz.wire import Sent, send_case
+from conformance.fuzz.transport import Sent, send_case
 from conformance.judging import AUTH_MISSING, ITEM_FAIL, ITEM_OK, SCHEMA_OK, SOME_FAILED, Finding
+
+if TYPE_CHECKING:
+    from schemathesis import Case
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Call:
     """One generated request and its answer, as the custom checks see it."""
 
     operation: str
-    case: Any
+    case: Case | None  # None: a request of the state machine
     sent: Sent
     response: Response
     expectation: Expectation
@@ -624,7 +627,7 @@ def judge_call(call: Call) -> list[Finding]:
 
 
 def _st_response(call: Call) -> Any:
-    from conformance.fuzz.wire import to_schemathesis
+    from conformance.fuzz.transport import to_schemathesis
 
     return to_schemathesis(call.response)
 

@@ -2,7 +2,7 @@
 
 Both go the same way for every request: draw a case (schemathesis), make it safe and name the run's
 own data (:mod:`.rewrite`), say what the answer must be (:mod:`.oracle`), send it through the
-project's client (:mod:`.wire`), judge it with the built-in and custom checks (:mod:`.checks`), and
+project's client (:mod:`.transport`), judge it with the built-in and custom checks (:mod:`.checks`), and
 count the findings (:mod:`.findings`). A blocking finding is raised inside the Hypothesis example so
 that it is shrunk to a minimal request (or sequence of requests), replayable with the script that
 is attached to the test's record.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import schemathesis
 from hypothesis import given
@@ -28,12 +28,21 @@ from schemathesis.config import SchemathesisConfig
 from conformance import contract
 from conformance.fuzz.checks import Call, judge_call
 from conformance.fuzz.findings import Tally, Violation
+from conformance.fuzz.hypothesis_settings import REPRODUCIBLE, contract_settings, machine_settings
 from conformance.fuzz.oracle import expect
 from conformance.fuzz.pool import IdPool
 from conformance.fuzz.replay import render
 from conformance.fuzz.rewrite import rewrite_case
-from conformance.fuzz.settings import REPRODUCIBLE, contract_settings, machine_settings
-from conformance.fuzz.wire import Sent, case_body, send_case, to_schemathesis
+from conformance.fuzz.transport import Sent, case_body, send_case, to_schemathesis
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import DataObject
+    from schemathesis import Case
+
+    from conformance.cleanup import Registry
+    from conformance.client import Client, Response
+    from conformance.plugin import Capabilities, Effort, TrackAllocator
+    from conformance.verify import Verify
 
 SEED_PLAYLISTS = 2  # playlists (with tracks) a test of update/delete/browse starts with
 SEED_TRACKS = 3
@@ -51,14 +60,14 @@ def load_schema() -> Any:
 class Env:
     """What a generated test works with (from the plugin's fixtures)."""
 
-    client: Any
-    verify: Any
-    registry: Any
-    catalog: Any
-    effort: Any  # conformance.plugin.Effort
+    client: Client
+    verify: Verify
+    registry: Registry
+    catalog: TrackAllocator
+    effort: Effort
     profile: str
     name_prefix: str
-    capabilities: Any = None
+    capabilities: Capabilities | None = None
     probes: list[int] = field(default_factory=lambda: [AUTH_PROBES])
 
     @property
@@ -71,7 +80,7 @@ class Env:
         return IdPool(share, self.registry, can_delete_tracks=snapshot)
 
 
-def execute(env: Env, operation: str, case: Any, pool: IdPool) -> Call:
+def execute(env: Env, operation: str, case: Case, pool: IdPool) -> Call:
     """Send one (rewritten) case and wrap what came back for the checks."""
     body, has_body, raw = case_body(case)
     expectation = expect(
@@ -154,7 +163,7 @@ def _create_seed_playlist(env: Env, pool: IdPool) -> None:
     )
 
 
-def _seed_sent(operation: str, method: str, path: str, body: Any, r: Any) -> Sent:
+def _seed_sent(operation: str, method: str, path: str, body: Any, r: Response) -> Sent:
     return Sent(operation=operation, method=method, path=path, body=body, status=r.status, answer=r.body)
 
 
@@ -171,7 +180,7 @@ def run_operation(env: Env, operation: str, mode: str) -> None:
 
     @contract_settings(env.effort)
     @given(case=strategy, data=st.data())
-    def example(case: Any, data: Any) -> None:
+    def example(case: Case, data: DataObject) -> None:
         if tally.exhausted():
             return
         tally.examples += 1

@@ -15,10 +15,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conformance.catalogue import blocks
 from conformance.judging import Finding
+
+if TYPE_CHECKING:
+    from conformance.verify import Verify
 
 SHRINK_BUDGET_S = 10.0
 
@@ -58,7 +61,7 @@ def _is_hypothesis_error(exc: BaseException) -> bool:
 class Tally:
     """What one generated test found, per requirement (see the module docstring)."""
 
-    verify: Any
+    verify: Verify
     what: str  # "generated requests" / "state-machine steps": the unit the pass counts count
     passes: Counter = field(default_factory=Counter)
     advisory: dict[str, tuple[Finding, str]] = field(default_factory=dict)

@@ -18,11 +18,15 @@ minted ID fails, a playlist this test deleted is unknown, a catalog ID is added.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
 from conformance import judging
+
+if TYPE_CHECKING:
+    from conformance.client import Client
+    from conformance.fuzz.transport import Sent
 
 PLAYLIST_PREFIX = "music.playlist."
 
@@ -108,7 +112,7 @@ class IdPool:
         """A catalog ID the pool knows is not in the collection (so adding it must succeed)."""
         return isinstance(value, str) and key(value) in self.absent
 
-    def settle(self, client: Any) -> None:
+    def settle(self, client: Client) -> None:
         """Learn which catalog IDs of the pool are absent from the collection, making them so.
 
         Each is added (a track the user already had comes back with its existing Id, E17, and is
@@ -220,13 +224,13 @@ class IdPool:
                         self.absent.add(cat)
 
     # ---- replay ---------------------------------------------------------------------------------------
-    def note_origin(self, sent: Any, answer: Any) -> None:
+    def note_origin(self, sent: Sent, answer: Any) -> None:
         """Remember that ``sent``'s answer returned the IDs in it (for replay scripts)."""
         self._seq += 1
         for value in _ids_in(answer):
             self._origins.setdefault(value, (self._seq, sent))
 
-    def origins(self, sents: Iterable[Any]) -> list[Any]:
+    def origins(self, sents: Iterable[Sent]) -> list[Sent]:
         """The earlier requests that created what ``sents`` name (and what those name), oldest first."""
         chosen: list[Any] = list(sents)
         found: dict[int, Any] = {}

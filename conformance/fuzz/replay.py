@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from conformance.fuzz.wire import Sent
+from conformance.fuzz.transport import Sent
 
 MAX_LIST = 12  # items of a list written out before runs of the same item are folded
 

@@ -27,19 +27,22 @@ same on every derandomized run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from requests.structures import CaseInsensitiveDict
 
 from conformance.fuzz.oracle import NOT_XML_CHAR
 from conformance.fuzz.pool import IdPool
 
+if TYPE_CHECKING:
+    from schemathesis import Case
+
 Draw = Callable[[Any], Any]
 
 NEVER_SENT = ("IsReadOnly", "CollectionStateToken")
 
 
-def rewrite_case(case: Any, operation: str, pool: IdPool, draw: Draw, name_prefix: str) -> None:
+def rewrite_case(case: Case, operation: str, pool: IdPool, draw: Draw, name_prefix: str) -> None:
     """Rewrite ``case`` in place (see the module docstring)."""
     case.headers = CaseInsensitiveDict()
     query = {

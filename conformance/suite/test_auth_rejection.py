@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import error_table, judging
+from conformance import error_table, judging, readback
 from conformance.client import NONE, raw_auth, with_token
 from conformance.contract import LIMITS
 from conformance.profiles import GROOVE_2016, PROFILES, XBOX_2013, Profile, split_xbox_user_token
-from conformance.suite.helpers import expect, readback
+from conformance.suite.helpers import expect
 from conformance.suite.helpers.subjects import OPERATIONS, Subject
 
 if TYPE_CHECKING:

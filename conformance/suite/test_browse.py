@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import judging
+from conformance import judging, readback
 from conformance.contract import BROWSE_MEMBERS, BROWSE_TYPES, LIMITS
-from conformance.suite.helpers import expect, readback
+from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.suite.helpers import expect, readback
+from conformance import readback
+from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import add_tracks
 
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance.suite.helpers import expect, readback
+from conformance import readback
+from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import judging
+from conformance import judging, readback
 from conformance.contract import LIMITS
 from conformance.ids import utf16_units
-from conformance.suite.helpers import expect, readback
+from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import make_playlist
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.suite.helpers import readback
+from conformance import readback
 
 
 @pytest.mark.requirement("PCRE-METADATA", "PCRE-READBACK")

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.fuzz.machine import MACHINE_TRACKS, MachineEnv, requirements, run_machine
+from conformance.fuzz.stateful.machine import MACHINE_TRACKS, REQUIREMENTS, MachineEnv, run_machine
 
 
-@pytest.mark.requirement(*requirements())
+@pytest.mark.requirement(*REQUIREMENTS)
 def test_collection_state_machine(request, client, verify, created, catalog, capabilities, profile, effort):
     try:
         other = request.getfixturevalue("other_client")

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import judging
+from conformance import judging, readback
 from conformance.profiles import GROOVE_2016, XBOX_2013, Profile
-from conformance.suite.helpers import builders, expect, readback, xmlread
+from conformance.suite.helpers import builders, expect, xmlread
 from conformance.suite.helpers.subjects import EDITS, Subject
 
 if TYPE_CHECKING:

@@ -19,11 +19,12 @@ import schemathesis.checks
 
 from conformance import catalogue, contract
 from conformance.client import Response
-from conformance.fuzz import checks, machine, oracle
+from conformance.fuzz import checks, oracle
 from conformance.fuzz.checks import CUSTOM, Call, all_requirements, judge_answer
-from conformance.fuzz.model import Model
 from conformance.fuzz.oracle import expect
-from conformance.fuzz.wire import Sent
+from conformance.fuzz.stateful import machine
+from conformance.fuzz.stateful.model import Model
+from conformance.fuzz.transport import Sent
 from conformance.records import Exchange
 
 GENERATED = Path(checks.__file__).resolve().parent
@@ -42,14 +43,14 @@ def test_custom_checks_are_registered_once_under_their_names() -> None:
 def test_every_requirement_the_generated_tests_record_is_in_the_catalogue() -> None:
     known = catalogue.load_catalogue()
     declared = {r for reqs in CUSTOM.values() for r in reqs} | set(oracle.REQUIREMENTS)
-    declared |= set(machine.requirements())
+    declared |= set(machine.REQUIREMENTS)
     for op in contract.OPERATIONS:
         declared |= set(all_requirements(op))
     assert sorted(declared - set(known)) == []
 
 
 @pytest.mark.parametrize(
-    ("module", "allowed"), [(oracle, oracle.REQUIREMENTS), (machine, machine.requirements())]
+    ("module", "allowed"), [(oracle, oracle.REQUIREMENTS), (machine, machine.REQUIREMENTS)]
 )
 def test_requirement_literals_are_declared(module: Any, allowed: Any) -> None:
     """A requirement written in the code but not declared would be a usage error at run time."""

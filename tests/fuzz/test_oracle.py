@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.fuzz.model import Model, PlaylistModel, key
 from conformance.fuzz.oracle import CLIENT_ERRORS, OK, OK_OR_CLIENT_ERROR, expect
+from conformance.fuzz.stateful.model import Model, PlaylistModel, key
 
 CAT = ["music.A83EB907-0100-11DB-89CA-0019B92A3933", "music.873FB507-0100-11DB-89CA-0019B92A3933"]
 MINTED = "music.9BB2C5C5-455C-4C15-827C-F9BFD759A458"

@@ -14,9 +14,9 @@ import pytest
 
 from conformance.client import NONE, Client, ClientConfig
 from conformance.emulator import builtin_catalog
-from conformance.fuzz.machine import send
 from conformance.fuzz.replay import render
-from conformance.fuzz.wire import Sent
+from conformance.fuzz.stateful.machine import send
+from conformance.fuzz.transport import Sent
 from conformance.profiles import PROFILES, get_profile
 
 from .runner import REPO

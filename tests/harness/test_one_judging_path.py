@@ -17,9 +17,9 @@ import pytest
 from conformance import judging
 from conformance.client import Response
 from conformance.fuzz.checks import Call, judge_answer
-from conformance.fuzz.model import Model
 from conformance.fuzz.oracle import expect as expectation
-from conformance.fuzz.wire import Sent
+from conformance.fuzz.stateful.model import Model
+from conformance.fuzz.transport import Sent
 from conformance.records import CheckResult, Exchange
 from conformance.suite.helpers import expect
 from conformance.verify import Verify

@@ -3,7 +3,7 @@
 ``python tests/suite/requirement_coverage.py [--json] [--scenarios]`` collects ``conformance.suite``
 (nothing runs, no target starts) and prints, per requirement level, how many catalogue requirements
 at least one test names in its ``@pytest.mark.requirement`` marker, which MUST requirements none
-does, and how many tests each file holds (``--scenarios``: without the generated files).
+does, and how many tests each file holds (``--scenarios``: without the fuzzing files).
 ``tests/suite/test_coverage.py`` runs it and holds the scenarios to full MUST coverage.
 """
 
@@ -22,7 +22,7 @@ from conformance.catalogue import load_catalogue
 from conformance.plugin import marker_ids
 
 # The suite's fuzzing files (schemathesis over openapi.yaml, the state machine), left out by --scenarios.
-GENERATED = ("test_generated_contract.py", "test_state_machine.py")
+FUZZING = ("test_generated_contract.py", "test_state_machine.py")
 
 
 class _Collector:
@@ -72,7 +72,7 @@ def coverage(tests: dict[str, list[str]]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     tests = collect()
     if "--scenarios" in argv:  # the hand-written scenario files only
-        tests = {k: v for k, v in tests.items() if not any(g in k for g in GENERATED)}
+        tests = {k: v for k, v in tests.items() if not any(g in k for g in FUZZING)}
     result = coverage(tests)
     if "--json" in argv:
         print("COVERAGE-JSON " + json.dumps(result))

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from conformance import judging
-from conformance.suite.helpers import readback
+from conformance import judging, readback
 from conformance.suite.helpers.expect import playlist_result, results
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from conformance.suite.helpers import readback
+from conformance import readback
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
 
 if TYPE_CHECKING:

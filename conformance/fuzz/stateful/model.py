@@ -126,8 +126,12 @@ def move(order: list[str], moved: list[str], before: str | None) -> list[list[st
     return out
 
 
+# What :func:`reorder_requirement` may answer.
+REORDER_REQUIREMENTS = ("REORDER-TO-END", "REORDER-ONE", "REORDER-MULTI", "REORDER-UNSORTED")
+
+
 def reorder_requirement(order: list[str], moved: list[str], before: str | None) -> str:
-    """The catalogue requirement a reorder is judged under."""
+    """The catalogue requirement a reorder is judged under (one of :data:`REORDER_REQUIREMENTS`)."""
     if before is None:
         return "REORDER-TO-END"
     if len(moved) == 1:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import requests
 import schemathesis
 from schemathesis.core import NOT_SET
 
-from conformance.client import NONE, Client, Response
+from conformance.client import NONE, AuthSpec, Client, Response
+
+if TYPE_CHECKING:
+    from schemathesis import Case
 
 
 @dataclass
@@ -39,7 +42,7 @@ class Sent:
     answer: Any = None
 
 
-def case_body(case: Any) -> tuple[Any, bool, bytes | None]:
+def case_body(case: Case) -> tuple[Any, bool, bytes | None]:
     """(JSON body, whether there is a body, raw bytes for a body that is not JSON)."""
     body = case.body
     if body is NOT_SET:
@@ -49,7 +52,9 @@ def case_body(case: Any) -> tuple[Any, bool, bytes | None]:
     return body, True, None
 
 
-def send_case(client: Client, case: Any, operation: str, *, auth: Any = None) -> tuple[Response, Sent]:
+def send_case(
+    client: Client, case: Case, operation: str, *, auth: AuthSpec | None = None
+) -> tuple[Response, Sent]:
     """Send ``case`` (already rewritten) as ``operation``; the client's answer and what was sent."""
     body, has_body, raw = case_body(case)
     query = {k: _query_value(v) for k, v in (case.query or {}).items()}

@@ -1,4 +1,9 @@
-"""Reading state back through the browse operations: what a scenario's writes really did.
+"""Reading the target's state back through the browse operations: what a test's writes really did.
+
+A library module, shared by the scenario files of ``conformance/suite`` and the state machine of
+``conformance/fuzz/stateful``: its one concern is the read-back (whole lists, the read-back errors,
+the E30 and E15 leniencies below); what the read-back state must be is judged by the callers,
+through :mod:`conformance.judging`.
 
 Every list is read whole, page after page, by following ``ContinuationToken`` as the paginated
 list page says (same URL, the token, no other optional parameter), so that a check never depends
@@ -23,12 +28,18 @@ On a target without the browse endpoints the read-back half of a scenario is ski
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance import contract, judging
+from conformance.client import Client, Response
+
+if TYPE_CHECKING:
+    from conformance.plugin import Capabilities
+    from conformance.verify import Verify
 
 MAX_PAGES = 400  # 10,000 items at 25 a page: a bound against a list that never ends
 
@@ -37,26 +48,28 @@ class ReadbackError(AssertionError):
     """Reading state back failed: the scenario cannot judge the effect of its request."""
 
 
-def _skip_rest(verify: Any, reason: str) -> None:
+def _skip_rest(verify: Verify, reason: str) -> None:
     # A wire-level check that already failed must fail the test, not vanish into a skip.
     if verify.blocking_failures():
         pytest.fail(verify.summary(), pytrace=False)
     pytest.skip(reason)
 
 
-def need_browse(verify: Any, capabilities: Any, what: str = "the effect") -> None:
+def need_browse(verify: Verify, capabilities: Capabilities, what: str = "the effect") -> None:
     """Continue only when the collection can be browsed; else skip the rest with the reason."""
     if not capabilities.browse:
         _skip_rest(verify, f"target has no browse endpoint: {what} cannot be read back")
 
 
-def need_tracks_browse(verify: Any, capabilities: Any, what: str = "the playlist's tracks") -> None:
+def need_tracks_browse(
+    verify: Verify, capabilities: Capabilities, what: str = "the playlist's tracks"
+) -> None:
     """Continue only when a playlist's tracks can be browsed; else skip the rest with the reason."""
     if not capabilities.playlist_tracks_browse:
         _skip_rest(verify, f"target has no playlist tracks browse endpoint: {what} cannot be read back")
 
 
-def require_operation(capabilities: Any, operation: str) -> None:
+def require_operation(capabilities: Capabilities, operation: str) -> None:
     """Skip a test about ``operation`` itself when the target does not have it (the browses)."""
     if operation == "collection_browse":
         capabilities.require_browse()
@@ -67,7 +80,7 @@ def require_operation(capabilities: Any, operation: str) -> None:
 is_no_result = judging.is_no_result
 
 
-def _page(r: Any, what: str) -> dict[str, Any]:
+def _page(r: Response, what: str) -> dict[str, Any]:
     if r.status != 200 or not isinstance(r.body, dict):
         raise ReadbackError(f"read-back of {what} failed: HTTP {r.status} {r!r}")
     problems = contract.validate("ContentResponse", r.body)
@@ -78,7 +91,13 @@ def _page(r: Any, what: str) -> dict[str, Any]:
     return r.body
 
 
-def _follow(fetch: Any, extract: Any, what: str, *, empty_404: bool = False) -> list[dict[str, Any]]:
+def _follow(
+    fetch: Callable[[str | None], Response],
+    extract: Callable[[dict[str, Any]], dict[str, Any] | None],
+    what: str,
+    *,
+    empty_404: bool = False,
+) -> list[dict[str, Any]]:
     """Every item of a list, page after page; ``empty_404``: a first answer 404 COLLECTION_NO_RESULT
     is the empty list (E30)."""
     items: list[dict[str, Any]] = []
@@ -101,7 +120,7 @@ def _follow(fetch: Any, extract: Any, what: str, *, empty_404: bool = False) -> 
     raise ReadbackError(f"read-back of {what}: more than {MAX_PAGES} pages")
 
 
-def collection_items(client: Any, kind: str = "tracks") -> list[dict[str, Any]]:
+def collection_items(client: Client, kind: str = "tracks") -> list[dict[str, Any]]:
     """Every item of a collection browse of ``kind`` (tracks, playlists, ...)."""
     member = contract.BROWSE_MEMBERS[kind]
     return _follow(
@@ -112,12 +131,12 @@ def collection_items(client: Any, kind: str = "tracks") -> list[dict[str, Any]]:
     )
 
 
-def collection_track_ids(client: Any) -> list[str]:
+def collection_track_ids(client: Client) -> list[str]:
     """The Ids of every track in the user's collection, in browse order."""
     return [i["Id"] for i in collection_items(client, "tracks") if isinstance(i.get("Id"), str)]
 
 
-def playlists(client: Any) -> dict[str, dict[str, Any]]:
+def playlists(client: Client) -> dict[str, dict[str, Any]]:
     """The user's playlists by Id (upper-cased key: playlist Ids are not case sensitive, E15)."""
     return {i["Id"].upper(): i for i in collection_items(client, "playlists") if isinstance(i.get("Id"), str)}
 
@@ -144,12 +163,12 @@ def find_playlist(
     return None
 
 
-def playlist(client: Any, playlist_id: str, *names: str | None) -> dict[str, Any] | None:
+def playlist(client: Client, playlist_id: str, *names: str | None) -> dict[str, Any] | None:
     """The playlists-browse item of ``playlist_id`` (by Id, else by one of ``names``), or None."""
     return find_playlist(playlists(client), playlist_id, *names)
 
 
-def playlist_names(client: Any) -> list[str | None]:
+def playlist_names(client: Client) -> list[str | None]:
     return [i.get("Name") for i in collection_items(client, "playlists")]
 
 
@@ -166,7 +185,7 @@ class PlaylistRead:
         return [t["Id"] for t in self.tracks if isinstance(t.get("Id"), str)]
 
 
-def playlist_read(client: Any, playlist_id: str) -> PlaylistRead:
+def playlist_read(client: Client, playlist_id: str) -> PlaylistRead:
     """The tracks browse of a playlist, followed across pages (tracks in playlist order)."""
     read = PlaylistRead()
 
@@ -185,10 +204,10 @@ def playlist_read(client: Any, playlist_id: str) -> PlaylistRead:
     return read
 
 
-def playlist_tracks(client: Any, playlist_id: str) -> list[dict[str, Any]]:
+def playlist_tracks(client: Client, playlist_id: str) -> list[dict[str, Any]]:
     """Every track of a playlist, in playlist order (tracks browse, followed across pages)."""
     return playlist_read(client, playlist_id).tracks
 
 
-def playlist_track_ids(client: Any, playlist_id: str) -> list[str]:
+def playlist_track_ids(client: Client, playlist_id: str) -> list[str]:
     return playlist_read(client, playlist_id).track_ids

@@ -9,9 +9,12 @@ found in CI is found again by re-running the same command.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, settings
+
+if TYPE_CHECKING:
+    from conformance.plugin import Effort
 
 REPRODUCIBLE = "derandomized: the same command repeats the same generated requests"
 
@@ -31,12 +34,12 @@ _COMMON: dict[str, Any] = {
 }
 
 
-def contract_settings(level: Any) -> settings:
+def contract_settings(level: Effort) -> settings:
     """Settings of one generated test of one operation (positive or negative data)."""
     return settings(max_examples=level.examples_per_operation, **_COMMON)
 
 
-def machine_settings(level: Any) -> settings:
+def machine_settings(level: Effort) -> settings:
     """Settings of a state machine: runs and steps per run."""
     return settings(
         max_examples=level.state_machine_examples,

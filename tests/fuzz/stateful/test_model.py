@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance.fuzz.model import move, reorder_requirement
+from conformance.fuzz.stateful.model import move, reorder_requirement
 
 
 def test_one_track_before_another() -> None:
