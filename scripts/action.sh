@@ -67,7 +67,7 @@ output exit-code "$status"
 if [ ! -f "$report" ] || [ ! "$report" -nt "$marker" ]; then
   fail "the run wrote no report (exit status $status); the reason is in the lines above"
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    printf '### groove-conformance: no report\n\nThe run ended with exit status %s before writing a report: nothing was judged. The reason is in the log of this step.\n' \
+    printf '### groove-conformance: no report\n\nThe run ended with exit status %s without writing a report, so there are no verdicts to show. The reason is in the log of this step.\n' \
       "$status" >>"$GITHUB_STEP_SUMMARY"
   fi
   if [ "$status" -eq 0 ]; then
