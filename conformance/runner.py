@@ -1,6 +1,7 @@
 """``groove-conformance run``: the suite through pytest, then a one-screen summary.
 
-It is a thin wrapper: the same options as the pytest plugin, passed on to
+It is a thin wrapper: the same options as the pytest plugin (declared once, in
+``conformance.plugin.options``; only ``--conformance-strict`` is spelt ``--strict`` here), passed on to
 ``pytest --pyargs conformance.suite`` in this process, so that a run from the CLI and a run from
 pytest are the same run.  Credentials given as options are handed to the plugin through the
 environment of this process (``GROOVE_*``), never as pytest arguments, so they cannot show up in
@@ -21,26 +22,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES, EFFORTS
-from conformance.profiles import PROFILES
+from conformance.plugin.options import OPTION_BY_FLAG, OPTIONS
 
 DEFAULT_REPORT_DIR = Path("conformance-report")
-SECRET_OPTIONS = (
-    ("user_token", "GROOVE_USER_TOKEN"),
-    ("other_user_token", "GROOVE_OTHER_USER_TOKEN"),
-    ("developer_token", "GROOVE_DEVELOPER_TOKEN"),
+REPORT_DIR = OPTION_BY_FLAG["--report-dir"]  # always passed on: the run always writes a report
+# runner option -> environment variable, for the credentials (never on pytest's command line)
+SECRET_OPTIONS = tuple((o.cli_dest, o.env) for o in OPTIONS if o.secret)
+# runner option -> pytest option, for the options with a value that are not credentials
+PLAIN_OPTIONS = tuple(
+    (o.cli_dest, o.flag) for o in OPTIONS if o.takes_value and not o.secret and o is not REPORT_DIR
 )
-# runner option -> pytest option, for the options that are not credentials
-PLAIN_OPTIONS = (
-    ("target", "--target"),
-    ("profile", "--profile"),
-    ("catalog", "--catalog"),
-    ("conformance_level", "--conformance-level"),
-    ("baseline", "--baseline"),
-    ("request_timeout", "--request-timeout"),
-    ("max_transport_failures", "--max-transport-failures"),
-    ("run_deadline", "--run-deadline"),
-)
+# runner flag -> pytest flag
+FLAG_OPTIONS = tuple((o.cli_dest, o.flag) for o in OPTIONS if not o.takes_value)
 VERDICT_COLUMNS = (
     ("failed", "failed"),
     ("expected-failure", "expected"),
@@ -57,28 +50,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "embedded reference emulator, write a report and print a summary. Every option may also come "
         "from the environment (GROOVE_TARGET, GROOVE_USER_TOKEN, ...); prefer it for tokens."
     )
-    parser.add_argument("--target", metavar="URL", help="base URL of the server to test (GROOVE_TARGET)")
-    parser.add_argument("--profile", choices=tuple(PROFILES), help="dialect (GROOVE_PROFILE)")
-    parser.add_argument("--user-token", metavar="TOKEN", help="the test user's token (GROOVE_USER_TOKEN)")
-    parser.add_argument("--other-user-token", metavar="TOKEN", help="second user (GROOVE_OTHER_USER_TOKEN)")
-    parser.add_argument("--developer-token", metavar="TOKEN", help="xbox-2013 developer token")
-    parser.add_argument("--catalog", metavar="FILE", help="valid catalog track IDs, one per line")
-    parser.add_argument(
-        "--report-dir",
-        metavar="DIR",
-        type=Path,
-        help=f"where the report goes (GROOVE_REPORT_DIR; default ./{DEFAULT_REPORT_DIR})",
-    )
-    parser.add_argument("--strict", action="store_true", help="SHOULD failures fail the run too")
-    parser.add_argument("--conformance-level", choices=tuple(EFFORTS), help="how hard generated tests try")
-    parser.add_argument("--baseline", metavar="FILE", help="expected failures: only others fail the run")
-    parser.add_argument("--request-timeout", metavar="SECONDS", help="bound on each request (default 10)")
-    parser.add_argument(
-        "--max-transport-failures",
-        metavar="N",
-        help=f"stop after N consecutive tests without an answer ({DEFAULT_MAX_TRANSPORT_FAILURES}; 0: never)",
-    )
-    parser.add_argument("--run-deadline", metavar="SECONDS", help="start no test after SECONDS")
+    for o in OPTIONS:  # the plugin's options, as conformance.plugin.options declares them
+        kwargs: dict[str, Any] = {"help": o.help_text()}
+        if not o.takes_value:
+            kwargs["action"] = "store_true"
+        elif o.choices:
+            kwargs["choices"] = o.choices
+        else:
+            kwargs["metavar"] = o.metavar
+        if o is REPORT_DIR:
+            kwargs["type"] = Path
+            kwargs["help"] += f"; default ./{DEFAULT_REPORT_DIR}"
+        parser.add_argument(o.cli_flag, **kwargs)
     parser.add_argument(
         "pytest_args",
         nargs="*",
@@ -102,8 +85,9 @@ def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
         value = getattr(args, attr, None)
         if value:
             argv.append(f"{flag}={value}")
-    if getattr(args, "strict", False):
-        argv.append("--conformance-strict")
+    for attr, flag in FLAG_OPTIONS:
+        if getattr(args, attr, False):
+            argv.append(flag)
     extra = list(getattr(args, "pytest_args", None) or [])
     if extra and extra[0] == "--":
         extra = extra[1:]
@@ -132,7 +116,7 @@ def _credentials_in_environment(args: argparse.Namespace) -> Iterator[None]:
 def main(args: argparse.Namespace) -> int:
     import pytest
 
-    report_dir = Path(args.report_dir or os.environ.get("GROOVE_REPORT_DIR") or DEFAULT_REPORT_DIR)
+    report_dir = Path(args.report_dir or os.environ.get(REPORT_DIR.env) or DEFAULT_REPORT_DIR)
     started = time.time()
     with _credentials_in_environment(args):
         status = int(pytest.main(pytest_arguments(args, report_dir)))

@@ -16,16 +16,26 @@ and the state machine do, so that every path reaches the same verdict on the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from conformance import judging
 from conformance.catalogue import blocks
-from conformance.judging import Finding, show
+from conformance.judging import Answer, Finding, show
 from conformance.records import CheckResult, Exchange
 
-__all__ = ["Verify", "VerifyUsageError", "blocks", "operation_of", "show"]
+__all__ = ["LevelOf", "Verify", "VerifyUsageError", "blocks", "operation_of", "show"]
+
+
+class LevelOf(Protocol):
+    """How ``Verify`` learns the level (MUST, SHOULD, MAY) of a requirement ID.
+
+    A callback rather than the catalogue itself, so that a test of ``Verify`` can give levels of its
+    own; the plugin gives ``conformance.plugin.level_of``.
+    """
+
+    def __call__(self, req_id: str, /) -> str: ...
 
 
 class VerifyUsageError(Exception):
@@ -57,7 +67,7 @@ class Verify:
         requirements: Iterable[str],
         checks: list[CheckResult],
         *,
-        level_of: Callable[[str], str],
+        level_of: LevelOf,
         strict: bool = False,
         transcript: Sequence[Exchange] | None = None,
     ) -> None:
@@ -68,7 +78,9 @@ class Verify:
         self._transcript = transcript
 
     # ---- the primitive -----------------------------------------------------------------
-    def that(self, req: str, cond: Any, message: str, expected: Any = None, actual: Any = None) -> bool:
+    def that(
+        self, req: str, cond: object, message: str, expected: object = None, actual: object = None
+    ) -> bool:
         """Record that ``cond`` holds (or not) for requirement ``req``."""
         return self.record(Finding(req, bool(cond), message, expected, actual))
 
@@ -97,20 +109,20 @@ class Verify:
         return all([self.record(f) for f in findings])
 
     # ---- helpers: each a judgement of conformance.judging, recorded ------------------------
-    def equal(self, req: str, actual: Any, expected: Any, message: str = "value") -> bool:
+    def equal(self, req: str, actual: object, expected: object, message: str = "value") -> bool:
         return self.that(req, actual == expected, message, expected=expected, actual=actual)
 
-    def status(self, req: str, response: Any, expected: int | Collection[int]) -> bool:
+    def status(self, req: str, response: Answer, expected: int | Collection[int]) -> bool:
         """The HTTP status is ``expected`` (an int, or any of a collection/range of ints)."""
         return self.record(judging.status(req, response, expected))
 
     def error_code(
-        self, req: str, response_or_error: Any, code: str | Collection[str], *, exact: bool = False
+        self, req: str, response_or_error: object, code: str | Collection[str], *, exact: bool = False
     ) -> bool:
         """The ErrorCode is ``code`` (or one of several), compared as E01 says unless ``exact``."""
         return self.record(judging.error_code(req, response_or_error, code, exact=exact))
 
-    def schema(self, req: str, response_or_body: Any, schema_name: str) -> bool:
+    def schema(self, req: str, response_or_body: object, schema_name: str) -> bool:
         """The body validates against ``schemas/<schema_name>.json``."""
         try:
             finding = judging.schema(req, response_or_body, schema_name)

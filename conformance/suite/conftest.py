@@ -9,21 +9,21 @@ same under pytest-xdist.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Generator
 
 import pytest
 
-from conformance import plugin
+from conformance.plugin import harness_of, item_state, level_of
 from conformance.suite.helpers import envelope
 from conformance.verify import Verify
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
-def pytest_runtest_call(item: pytest.Item) -> Any:
-    state = item.stash.get(plugin.STATE_KEY, None)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    state = item_state(item)
     if state is None:
         return (yield)
-    harness = item.config.stash[plugin.HARNESS_KEY]
+    harness = harness_of(item.config)
     try:
         result = yield
     except BaseException:
@@ -31,9 +31,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
         raise
     state.checks.extend(envelope.checks(state.exchanges, harness.profile))
     if state.verify is None:
-        judge = Verify(
-            state.requirements, state.checks, level_of=plugin._level_of, strict=harness.settings.strict
-        )
+        judge = Verify(state.requirements, state.checks, level_of=level_of, strict=harness.settings.strict)
         if judge.blocking_failures():
             pytest.fail(judge.summary(), pytrace=False)
     return result

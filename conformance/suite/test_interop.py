@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conformance import __version__, contract, plugin
+from conformance import __version__, contract
 from conformance.client import raw_auth
+from conformance.plugin import item_state
 from conformance.profiles import GROOVE_2016, XBOX_2013
 from conformance.records import Exchange
 from conformance.suite.helpers import expect, xmlread
@@ -55,7 +56,7 @@ def shaped(client: Client, request: pytest.FixtureRequest) -> Iterator[Any]:
     and are added to the test's transcript when the test is over."""
     own: list[Exchange] = []
     yield client.derive(transcript=own)
-    state = request.node.stash.get(plugin.STATE_KEY, None)
+    state = item_state(request.node)
     if state is not None:
         state.exchanges.extend(own)
 

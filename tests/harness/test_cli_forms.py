@@ -5,7 +5,7 @@ pytest settles its rootdir, ini file and ``testpaths`` from the raw command line
 this plugin, so ``--catalog FILE`` with FILE an existing path outside the checkout used to be taken
 for a test path (pytest issue 8846): the rootdir moved to FILE's directory and plain ``pytest`` from
 the checkout collected the project's own ``tests/``. The plugin puts the right setup back
-(``plugin._settle_rootdir``); these runs prove it on the real commands, in subprocesses, against
+(``conformance.plugin.rootdir``); these runs prove it on the real commands, in subprocesses, against
 the embedded emulator. Every path option gets an *existing* path outside the checkout (a report
 directory that does not exist yet is never mistaken for a test path, so it is made beforehand).
 
@@ -25,13 +25,15 @@ import pytest
 
 import conformance
 from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS
+from conformance.plugin.options import OPTIONS
 
 REPO = Path(conformance.__file__).resolve().parent.parent
 SUITE_TEST = "test_smoke_auth"
 CANARY = "test_tokens_go_through_the_environment_never_the_command_line"  # tests/harness/test_runner.py
 SELECT = ["-k", f"{SUITE_TEST} or {CANARY}", "-v"]
 RUN_TIMEOUT_S = 300
-PATH_OPTIONS = ("--catalog", "--report-dir", "--baseline")  # every path-valued option of the plugin
+# every path-valued option of the plugin
+PATH_OPTIONS = tuple(o.flag for o in OPTIONS if o.metavar in ("FILE", "DIR"))
 
 
 def cli() -> list[str]:

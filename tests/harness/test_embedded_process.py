@@ -44,10 +44,10 @@ def gone(pid: int, timeout: float = DEADLINE_S) -> bool:
 
 PROBE = """
 import json, os
-from conformance.plugin import HARNESS_KEY
+from conformance.plugin import harness_of
 
 def test_where(request, client, tmp_path_factory):
-    emulator = request.config.stash[HARNESS_KEY].emulator
+    emulator = harness_of(request.config).emulator
     assert client.playlist_create({"Name": "where"}).status == 200
     out = {"server_pid": emulator.pid, "pytest_pid": os.getpid(), "url": emulator.url}
     with open(os.environ["PROBE_OUT"], "w") as f:

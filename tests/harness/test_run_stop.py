@@ -1,4 +1,4 @@
-"""Stopping a run early: ``--max-transport-failures`` and ``--run-deadline`` (``plugin.RunBound``).
+"""Stopping a run early: ``--max-transport-failures`` and ``--run-deadline`` (``plugin.bound.RunBound``).
 
 The counting and the deadline are judged on given times (no clock); the options' values are judged
 like every other option (a bad one is a usage error, exit 4, in both forms and from the
@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES, RunBound
+from conformance.plugin import DEFAULT_MAX_TRANSPORT_FAILURES
+from conformance.plugin.bound import RunBound
 from conformance.records import RunInfo
 from conformance.report import build_report, exit_status
 from conformance.report.markdown import render_markdown

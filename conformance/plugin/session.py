@@ -1,0 +1,271 @@
+"""``Harness``: everything one pytest process knows about the run, from start to cleanup.
+
+It starts (or finds) the target: without ``--target`` the reference emulator in a child process
+(or a thread, ``GROOVE_EMBEDDED=thread``), with two generated users; it probes the target, opens
+the journal of what the run creates on a foreign target, snapshots the users' existing data so
+the run never touches it, hands out the catalog, builds the clients, and at the end removes what
+the run created and stops the emulator. Under pytest-xdist each worker has its own harness;
+``worker_output`` is what a worker tells the controller.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS
+from conformance.cleanup import CleanupResult, Registry
+from conformance.client import NONE, Client, ClientConfig
+from conformance.journal import Journal, journal_path
+from conformance.plugin.bound import RunBound
+from conformance.plugin.probe import Capabilities, StartError, probe
+from conformance.plugin.tracks import TrackAllocator
+from conformance.profiles import Profile, get_profile
+
+if TYPE_CHECKING:
+    import httpx
+    import pytest
+
+    from conformance.plugin.options import Settings
+    from conformance.records import Exchange, TestRecord
+
+# "thread" serves the embedded emulator from a thread of the pytest process (default: a child process)
+EMBEDDED_MODE_VAR = "GROOVE_EMBEDDED"
+
+
+class EmbeddedTarget(Protocol):
+    """What the harness needs of a started emulator (in a child process or in a thread)."""
+
+    url: str
+
+    def stop(self) -> None: ...
+
+
+def now() -> str:
+    """The time as reports show it (UTC, seconds)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Harness:
+    """Everything one pytest process knows about the run (a worker, or the whole run)."""
+
+    def __init__(self, config: pytest.Config, settings: Settings, run_id: str) -> None:
+        self.config = config
+        self.settings = settings
+        self.run_id = run_id
+        workerinput = getattr(config, "workerinput", None)
+        self.worker: str | None = workerinput.get("workerid") if workerinput else None
+        self.is_worker = workerinput is not None
+        self.started_at = now()
+        self.started = False
+        self.start_error: str | None = None
+        self.embedded = settings.target is None
+        self.base_url: str | None = settings.target
+        self._tokens: dict[str, str | None] = {}
+        self._developer: str | None = None
+        self.emulator: EmbeddedTarget | None = None
+        self.http: httpx.Client | None = None
+        self.client_config: ClientConfig | None = None
+        self.capabilities = Capabilities()
+        self.registry: Registry | None = None
+        self.tracks: TrackAllocator | None = None
+        self.cleanup_result: CleanupResult | None = None
+        self.cleanup_error: str | None = None
+        self.records: list[TestRecord] = []
+        self.non_suite_failures = 0
+        self.baseline: dict[str, str] | None = None
+        self.report: dict[str, Any] | None = None
+        self.report_note: str | None = None
+        self.worker_outputs: list[dict[str, Any]] = []
+        self.bound = RunBound(settings.max_transport_failures, settings.run_deadline, time.monotonic())
+
+    def __repr__(self) -> str:
+        return f"<Harness run={self.run_id} target={self.base_url} started={self.started}>"
+
+    @property
+    def profile(self) -> Profile:
+        return get_profile(self.settings.profile)
+
+    @property
+    def stopped(self) -> str | None:
+        """Why the run was stopped early (this process, or the first worker that stopped)."""
+        workers = (o["stopped"] for o in self.worker_outputs if o.get("stopped"))
+        return self.bound.reason or next(workers, None)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [t for t in (*self._tokens.values(), self._developer) if t]
+
+    # ---- start -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start (or find) the target and probe it; StartError with one line when impossible."""
+        if self.started:
+            return
+        s = self.settings
+        if s.target:
+            if not s.user_token:
+                raise StartError("--target needs a user token: --user-token or GROOVE_USER_TOKEN")
+            if self.profile.needs_developer_token and not s.developer_token:
+                raise StartError(
+                    f"profile {s.profile} needs a developer token: --developer-token or "
+                    "GROOVE_DEVELOPER_TOKEN"
+                )
+            self._tokens = {"user": s.user_token, "other": s.other_user_token}
+            self._developer = s.developer_token
+        else:
+            self._start_emulator()
+        import httpx
+
+        self.http = httpx.Client()
+        self.client_config = ClientConfig(
+            base_url=self.base_url or "",
+            profile=self.profile,
+            developer_token=self._developer,
+            secrets=tuple(self.secrets),
+            timeout_s=s.request_timeout,
+        )
+        other = self.client("other") if self._tokens.get("other") else None
+        self.capabilities = probe(self.client("user"), other)
+        journal = None
+        if not self.embedded:
+            journal = Journal(
+                journal_path(self.run_id, self.worker),
+                target=self.base_url or "",
+                profile=s.profile,
+                run_id=self.run_id,
+            )
+        self.registry = Registry(self.run_id, journal=journal)
+        if self.capabilities.browse:
+            ok = all(
+                self.registry.snapshot(user, self.client(user)) for user, tok in self._tokens.items() if tok
+            )
+            self.capabilities.snapshot = ok
+        self.tracks = self._tracks()
+        self.started = True
+
+    def _start_emulator(self) -> None:
+        """The embedded target: the reference emulator in a child process of this one.
+
+        A process, not a thread, so that the suite and the server do not share one interpreter
+        lock (``bench/suite_speed.py``). Each xdist worker starts its own. ``GROOVE_EMBEDDED=thread``
+        serves it from a thread of this process instead, as before (for comparisons).
+        """
+        s = self.settings
+        try:
+            from conformance.emulator import EmulatorConfig, start_in_process, start_in_thread
+        except ImportError as exc:
+            raise StartError(
+                f"no --target given and the reference emulator is not available ({exc})"
+            ) from None
+        user = s.user_token or secrets.token_urlsafe(24)
+        other = s.other_user_token or secrets.token_urlsafe(24)
+        developer = s.developer_token or (
+            secrets.token_urlsafe(24) if self.profile.needs_developer_token else None
+        )
+        catalog = list(s.catalog_ids) if s.catalog_ids else None
+        try:
+            start = start_in_thread if os.environ.get(EMBEDDED_MODE_VAR) == "thread" else start_in_process
+            emulator: EmbeddedTarget = start(
+                EmulatorConfig(
+                    profile=s.profile,
+                    users={"user": user, "other": other},
+                    developer_token=developer,
+                    catalog=catalog,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure to start is one line for the user
+            raise StartError(f"the embedded emulator did not start: {type(exc).__name__}: {exc}") from None
+        self.emulator = emulator
+        self.base_url = emulator.url.rstrip("/")
+        self._tokens = {"user": user, "other": other}
+        self._developer = developer
+
+    def _tracks(self) -> TrackAllocator:
+        s = self.settings
+        if s.catalog_ids:
+            ids, source = list(s.catalog_ids), f"--catalog {s.catalog_file}"
+        elif self.embedded:
+            from conformance.emulator import builtin_catalog
+
+            ids, source = builtin_catalog(), "the emulator's built-in catalog"
+        else:
+            ids, source = list(DOCUMENT_VALID_TRACK_IDS), "the IDs the documents show as valid"
+        if self.worker and self.worker.startswith("gw") and self.worker[2:].isdigit() and not self.embedded:
+            # xdist workers share a foreign target's collection: each takes its own share of the
+            # catalog, so that no worker adds, deletes or settles a track another one is using.
+            # (Against the embedded target each worker has an emulator of its own.)
+            count = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), 1)
+            index = int(self.worker[2:])
+            ids, source = ids[index::count], f"{source}, share {index + 1} of {count} (one per worker)"
+        return TrackAllocator(ids, source)
+
+    # ---- clients -------------------------------------------------------------------------------
+    def client(self, user: str = "user", transcript: list[Exchange] | None = None) -> Client:
+        assert self.client_config is not None, "the harness has not started"
+        token = self._tokens.get(user) if user != "anon" else None
+        return Client(
+            self.client_config,
+            token,
+            http=self.http,
+            transcript=transcript,
+            registry=self.registry,
+            user_label=user,
+            default_auth="user" if token else NONE,
+        )
+
+    def has_user(self, user: str) -> bool:
+        return bool(self._tokens.get(user))
+
+    # ---- end -----------------------------------------------------------------------------------
+    def cleanup(self) -> None:
+        """Remove what the run created; idempotent, never raises."""
+        if self.registry is None or self.registry.cleaned or not self.started:
+            return
+        try:
+            clients = {u: self.client(u) for u, tok in self._tokens.items() if tok}
+            self.cleanup_result = self.registry.cleanup(clients, sweep=self.capabilities.snapshot)
+        except Exception as exc:  # noqa: BLE001 - cleanup must not hide the run's result
+            self.registry.cleaned = True
+            self.cleanup_error = f"{type(exc).__name__}: {exc}"
+
+    def stop(self) -> None:
+        self.cleanup()
+        if self.http is not None:
+            self.http.close()
+            self.http = None
+        if self.emulator is not None:
+            try:
+                self.emulator.stop()
+            finally:
+                self.emulator = None
+
+    def worker_output(self) -> dict[str, Any]:
+        """What a worker tells the controller (JSON-able, no credential)."""
+        res = self.cleanup_result
+        return {
+            "worker": self.worker,
+            "started": self.started,
+            "start_error": self.start_error,
+            "base_url": self.base_url,
+            "embedded": self.embedded,
+            "capabilities": self.capabilities.to_dict(),
+            "cleanup": res.line() if res else None,
+            "cleanup_left": len(res.left) if res else 0,
+            "cleanup_error": self.cleanup_error,
+            "stopped": self.bound.reason,
+            "journal": str(self.registry.journal.path) if self.registry and self.registry.journal else None,
+        }
+
+    def target_line(self) -> str:
+        """The line the run starts with: what is tested, how, and what the probe found."""
+        caps = self.capabilities
+        where = "embedded reference emulator" if self.embedded else "foreign target"
+        return (
+            f"groove-conformance: {self.base_url} ({where}), profile {self.settings.profile}, "
+            f"level {self.settings.effort}, "
+            f"run {self.run_id}; browse: {'yes' if caps.browse else 'no'}; "
+            f"second user: {'yes' if caps.other_user else 'no'}; catalog: {len(self.tracks or [])} IDs"
+        )
