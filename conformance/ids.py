@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 GUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 GUID_ID = re.compile(rf"^music\.{GUID}$")
@@ -20,6 +21,30 @@ GUID_ID = re.compile(rf"^music\.{GUID}$")
 
 def is_guid_id(value: str) -> bool:
     return bool(GUID_ID.match(value))
+
+
+TRACK_PREFIX = "music."
+PLAYLIST_PREFIX = "music.playlist."
+
+
+def guid_track_id(guid: str, *, upper: bool = True) -> str:
+    """A catalog track ID in GUID form, ``music.<GUID>``; upper case is the canonical form (E13)."""
+    return f"{TRACK_PREFIX}{guid.upper() if upper else guid}"
+
+
+def guid_playlist_id(guid: str) -> str:
+    """A playlist ID as the documents print them (001/002): ``music.playlist.<lower-case GUID>``."""
+    return f"{PLAYLIST_PREFIX}{guid.lower()}"
+
+
+def unknown_track_id(*, upper: bool = True) -> str:
+    """A fresh random GUID track ID, like the documents' examples, that no catalog holds."""
+    return guid_track_id(str(uuid.uuid4()), upper=upper)
+
+
+def unknown_playlist_id() -> str:
+    """A fresh random playlist ID of the documents' form that names no playlist of any user."""
+    return guid_playlist_id(str(uuid.uuid4()))
 
 
 # A catalog track ID: the case-sensitive ``music.`` namespace and an ID with no blank or list

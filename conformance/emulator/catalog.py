@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conformance.catalog_ids import DOCUMENT_INVALID_TRACK_IDS, DOCUMENT_VALID_TRACK_IDS
-from conformance.ids import canonical, is_guid_id
+from conformance.ids import canonical, guid_track_id, is_guid_id
 
 GENERATED_COUNT = 1200
 _LABEL = "groove-conformance/emulator/catalog"
@@ -28,7 +28,7 @@ def _generated_ids(count: int) -> list[str]:
     while len(out) < count:
         digest = hashlib.sha256(f"{_LABEL}/{index}".encode()).digest()[:16]
         index += 1
-        track_id = "music." + str(uuid.UUID(bytes=digest)).upper()
+        track_id = guid_track_id(str(uuid.UUID(bytes=digest)))
         if track_id not in invalid:
             out.append(track_id)
     return out

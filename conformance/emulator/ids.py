@@ -17,9 +17,8 @@ import re
 import secrets
 import uuid
 
-from conformance.ids import GUID
+from conformance.ids import GUID, PLAYLIST_PREFIX, guid_playlist_id
 
-PLAYLIST_PREFIX = "music.playlist."
 _PLAYLIST = re.compile(rf"^{re.escape(PLAYLIST_PREFIX)}{GUID}$", re.IGNORECASE)
 COLLECTION_PREFIX = "music.AQQf"
 
@@ -38,4 +37,4 @@ def new_collection_id() -> str:
 
 
 def new_playlist_id() -> str:
-    return f"{PLAYLIST_PREFIX}{uuid.uuid4()}"
+    return guid_playlist_id(str(uuid.uuid4()))

@@ -318,7 +318,7 @@ def groove_one_result_per_input(call: Call, judge: Judge) -> None:
             actual=sorted(inner) if isinstance(inner, dict) else inner,
         )
     listed = items if isinstance(items, list) else None
-    dups = len({i.upper() for i in exp.inputs}) < len(exp.inputs)
+    dups = len({ids.key(i) for i in exp.inputs}) < len(exp.inputs)
     matching = judging.match_results(exp.inputs, listed)
     judge.record_all(
         judging.one_result_per_entry("BATCH-DUPLICATES" if dups else "BATCH-ONE-RESULT", matching, listed)

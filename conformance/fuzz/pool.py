@@ -23,18 +23,11 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 
 from conformance import judging
+from conformance.ids import guid_playlist_id, guid_track_id, key
 
 if TYPE_CHECKING:
     from conformance.client import Client
     from conformance.fuzz.transport import Sent
-
-PLAYLIST_PREFIX = "music.playlist."
-
-
-def key(value: str) -> str:
-    """GUID-form and playlist IDs are not case sensitive (E13, E15): compare them upper-cased."""
-    return value.upper()
-
 
 Draw = Callable[[Any], Any]
 MINTED_CHOICE = 4
@@ -44,11 +37,11 @@ _GUID = st.uuids(version=4)
 
 
 def _track_form(guid: str, upper: bool) -> str:
-    return f"music.{guid.upper() if upper else guid}"
+    return guid_track_id(guid, upper=upper)
 
 
 def _playlist_form(guid: str, upper: bool) -> str:
-    return f"{PLAYLIST_PREFIX}{guid}"
+    return guid_playlist_id(guid)
 
 
 class IdPool:

@@ -8,7 +8,6 @@ usage error (nothing tested, no report).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ import pytest
 
 from conformance import judging
 from conformance.client import NONE, Client, TransportError
+from conformance.ids import unknown_playlist_id
 from conformance.plugin.options import OPTION_BY_FLAG
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def probe(client: Client, other: Client | None = None) -> Capabilities:
             if not (r.status in (401, 403) or _answers_like_the_api(r)):
                 raise StartError(_foreign(base, answers))
     else:
-        fake = f"music.playlist.{uuid.uuid4()}"
+        fake = unknown_playlist_id()
         t = _quietly(client.playlist_tracks_browse, fake, max_items=1)
         caps.playlist_tracks_browse = t.status == 200 or t.error is not None
     if other is not None:

@@ -9,12 +9,11 @@ compared case-insensitively, under ``conformance.ids.key``.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 
 import pytest
 
-from conformance.ids import key
+from conformance.ids import key, unknown_track_id
 
 
 class TrackAllocator:
@@ -62,8 +61,4 @@ class TrackAllocator:
     @staticmethod
     def invalid(n: int = 1, *, lower: bool = False) -> list[str]:
         """Random GUID track IDs (``music.<guid>``) that no catalog holds, like the documents' examples."""
-        out = []
-        for _ in range(n):
-            guid = str(uuid.uuid4())
-            out.append(f"music.{guid if lower else guid.upper()}")
-        return out
+        return [unknown_track_id(upper=not lower) for _ in range(n)]

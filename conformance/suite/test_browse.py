@@ -21,6 +21,7 @@ import pytest
 
 from conformance import judging, readback
 from conformance.contract import BROWSE_MEMBERS, BROWSE_TYPES, LIMITS
+from conformance.ids import unknown_playlist_id
 from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
@@ -476,7 +477,7 @@ def test_track_count_follows_the_tracks(client, catalog, created, browsable, ver
 @pytest.mark.requirement("BROWSE-PL-UNKNOWN", "PUPD-UNKNOWN-CODE")
 def test_browse_an_unknown_playlist(client, browsable, verify):
     browsable.require_tracks_browse()
-    r = client.playlist_tracks_browse(f"music.playlist.{uuid.uuid4()}")
+    r = client.playlist_tracks_browse(unknown_playlist_id())
     expect.rejected(
         verify,
         "BROWSE-PL-UNKNOWN",

@@ -13,11 +13,11 @@ root): a real service's browse items carry members the schemas do not describe.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import pytest
 
+from conformance.ids import unknown_playlist_id
 from conformance.suite.helpers import expect, xmlread
 from conformance.suite.helpers.subjects import BROWSES, EDITS, OPERATIONS, Subject
 
@@ -117,7 +117,7 @@ def test_answer_format(op, way, client, catalog, created, capabilities, profile,
 @pytest.mark.parametrize("op", EDITS)
 @pytest.mark.parametrize("way", ["accept-xml", "content-type-param-xml"])
 def test_error_in_the_requested_format(way, op, client, catalog, profile, verify):
-    unknown = f"music.playlist.{uuid.uuid4()}"
+    unknown = unknown_playlist_id()
     body = {
         "collection_add": {"TrackIds": catalog.invalid(101)},
         "collection_delete": {"TrackIds": catalog.invalid(101)},

@@ -10,7 +10,6 @@ the default status, Message a string when present). Bad bodies also change nothi
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ import pytest
 from conformance import judging, readback
 from conformance.client import NONE
 from conformance.contract import LIMITS
+from conformance.ids import unknown_playlist_id
 from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import add_tracks, make_playlist
 
@@ -147,7 +147,7 @@ def test_bad_body(kind, op, client, catalog, created, capabilities, verify):
 
 # --- every kind of error on every operation ----------------------------------------------------------
 def _unknown_playlist() -> str:
-    return f"music.playlist.{uuid.uuid4()}"
+    return unknown_playlist_id()
 
 
 OVER = LIMITS.batch_max + 1

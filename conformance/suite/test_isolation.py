@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance import readback
+from conformance.ids import unknown_playlist_id
 from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import MadePlaylist, add_tracks, make_playlist
 
@@ -118,7 +119,7 @@ def test_other_user_cannot_touch(case, client, other_client, catalog, created, c
         expect.rejected(verify, req, r, op)
 
     # E25 (advisory): the same answer as for an ID that does not exist.
-    unknown_playlist = f"music.playlist.{uuid.uuid4()}"
+    unknown_playlist = unknown_playlist_id()
     unknown_track = "music.AQQf" + uuid.uuid4().hex[:30]
     _, u = _attempt(case, other_client, unknown_playlist, unknown_track, unknown_track, catalog, created)
     verify.equal(

@@ -12,14 +12,13 @@ browse listed before, never with the order of a create's answer.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance import judging, readback
 from conformance.contract import LIMITS
-from conformance.ids import utf16_units
+from conformance.ids import unknown_playlist_id, utf16_units
 from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import make_playlist
 
@@ -517,7 +516,7 @@ def test_lower_case_action_names(client, catalog, created, capabilities, verify)
 def test_unknown_playlist_id(op, client, catalog, created, capabilities, verify):
     req = "PUPD-UNKNOWN" if op == "playlist_update" else "PDEL-UNKNOWN"
     before = _summary(client) if capabilities.browse else None
-    action: dict[str, Any] = {"Id": f"music.playlist.{uuid.uuid4()}"}
+    action: dict[str, Any] = {"Id": unknown_playlist_id()}
     if op == "playlist_update":
         action |= {
             "Name": created.name("unknown-renamed"),

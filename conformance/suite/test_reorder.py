@@ -12,7 +12,6 @@ SHOULD: nothing moves when some are).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance import readback
+from conformance.ids import unknown_track_id
 from conformance.suite.helpers import expect
 from conformance.suite.helpers.builders import make_playlist
 
@@ -171,7 +171,7 @@ INVALID: dict[str, Invalid] = {
         "REORDER-BAD-TARGET",
         None,
         "REORDER-INVALID-CODE",
-        lambda made, ids, foreign, catalog: _update(made, f"music.{uuid.uuid4()}".upper(), _moves(ids["D"])),
+        lambda made, ids, foreign, catalog: _update(made, unknown_track_id(), _moves(ids["D"])),
     ),
     "target-in-another-playlist": Invalid(
         "REORDER-BAD-TARGET",

@@ -16,8 +16,9 @@ from schemathesis import GenerationMode
 
 from conformance import contract
 from conformance.fuzz.contract_run import load_schema
-from conformance.fuzz.pool import IdPool, key
+from conformance.fuzz.pool import IdPool
 from conformance.fuzz.rewrite import rewrite_case, with_prefix
+from conformance.ids import key
 
 CATALOG = ["music.A83EB907-0100-11DB-89CA-0019B92A3933", "music.873FB507-0100-11DB-89CA-0019B92A3933"]
 OWNED_PLAYLIST = "music.playlist.72d0fb33-8027-00fe-746f-abe4d8374ad1"

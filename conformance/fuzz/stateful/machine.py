@@ -49,6 +49,7 @@ from conformance.fuzz.stateful.model import (
     reorder_requirement,
 )
 from conformance.fuzz.transport import Sent
+from conformance.ids import guid_playlist_id, guid_track_id
 from conformance.judging import AUTH_MISSING
 
 if TYPE_CHECKING:
@@ -378,7 +379,7 @@ class CollectionMachine(RuleBasedStateMachine):
     def minted(self, data: DataObject, playlist: bool = False) -> str:
         guid = str(data.draw(st.uuids(version=4)))
         upper = data.draw(st.booleans())
-        value = f"music.playlist.{guid}" if playlist else f"music.{guid.upper() if upper else guid}"
+        value = guid_playlist_id(guid) if playlist else guid_track_id(guid, upper=upper)
         self.model.minted.add(key(value))
         return value
 
