@@ -376,6 +376,24 @@ class CollectionMachine(RuleBasedStateMachine):
     def expectation(self, operation: str, body: Any, path: dict[str, str] | None = None) -> Expectation:
         return expect(operation, body, {}, {"namespace": "music", **(path or {})}, self.model)
 
+    def post(
+        self, operation: str, body: Any, path: dict[str, str] | None = None
+    ) -> tuple[Response, Sent, Expectation]:
+        """Send one step's request as the run's user, with what the documents say its answer must be
+        (taken before sending: the model is the state the request meets)."""
+        exp = self.expectation(operation, body, path)
+        r, sent = send(self.env.client, self.log, operation, body=body, path=path)
+        return r, sent, exp
+
+    def over_limit(
+        self, data: DataObject, operation: str, candidates: Callable[[], list[str]]
+    ) -> tuple[Response, Sent, Expectation]:
+        """An add or delete of ``OVER`` entries: a few of ``candidates`` repeated past the limit."""
+        self.settle_collection()
+        chosen = pick_some(data, candidates(), 1, 3)
+        body = {"TrackIds": [chosen[i % len(chosen)] for i in range(OVER)]}
+        return self.post(operation, body)
+
     def minted(self, data: DataObject, playlist: bool = False) -> str:
         guid = str(data.draw(st.uuids(version=4)))
         upper = data.draw(st.booleans())
@@ -549,8 +567,7 @@ class CollectionMachine(RuleBasedStateMachine):
         chosen = pick_some(data, self.model.absent_tracks(), 1, 4)
         invalid = [self.minted(data) for _ in range(data.draw(st.integers(0, 2)))]
         body = {"TrackIds": chosen + invalid}
-        exp = self.expectation("collection_add", body)
-        r, sent = send(self.env.client, self.log, "collection_add", body=body)
+        r, sent, exp = self.post("collection_add", body)
         if r.status == 200:
             for tid, item in matched(r, "collection_add", body["TrackIds"]):
                 if succeeded(item) and isinstance(item.get("Id"), str) and self.model.is_catalog(tid):
@@ -563,11 +580,7 @@ class CollectionMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     @live
     def add_over_limit(self, data: DataObject) -> None:
-        self.settle_collection()
-        chosen = pick_some(data, self.model.absent_tracks(), 1, 3)
-        body = {"TrackIds": [chosen[i % len(chosen)] for i in range(OVER)]}
-        exp = self.expectation("collection_add", body)
-        r, sent = send(self.env.client, self.log, "collection_add", body=body)
+        r, sent, exp = self.over_limit(data, "collection_add", self.model.absent_tracks)
         self.check_collection("ADD-LIMIT-ATOMIC", f"after an add of {OVER} entries")
         self.judge("add over the limit", r, sent, exp)
 
@@ -580,8 +593,7 @@ class CollectionMachine(RuleBasedStateMachine):
         chosen = pick_some(data, self.model.owned_tracks(), 0, 3)
         invalid = [self.minted(data) for _ in range(data.draw(st.integers(0 if chosen else 1, 1)))]
         body = {"TrackIds": chosen + invalid}
-        exp = self.expectation("collection_delete", body)
-        r, sent = send(self.env.client, self.log, "collection_delete", body=body)
+        r, sent, exp = self.post("collection_delete", body)
         if r.status == 200:
             for tid, item in matched(r, "collection_delete", body["TrackIds"]):
                 if succeeded(item) and tid in chosen:
@@ -595,13 +607,9 @@ class CollectionMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     @live
     def delete_over_limit(self, data: DataObject) -> None:
-        self.settle_collection()
-        chosen = pick_some(data, self.model.owned_tracks(), 1, 3)
-        body = {"TrackIds": [chosen[i % len(chosen)] for i in range(OVER)]}
-        exp = self.expectation("collection_delete", body)
-        r, sent = send(self.env.client, self.log, "collection_delete", body=body)
+        r, sent, exp = self.over_limit(data, "collection_delete", self.model.owned_tracks)
         if r.status == 200:
-            for tid, item in matched(r, "collection_delete", body["TrackIds"]):
+            for tid, item in matched(r, "collection_delete", sent.body["TrackIds"]):
                 if succeeded(item) and self.model.owns_collection_id(tid):
                     self.model.deleted(tid)
         self.check_collection("CDEL-LIMIT-101", f"after a delete of {OVER} entries (HTTP {r.status})")
@@ -620,8 +628,7 @@ class CollectionMachine(RuleBasedStateMachine):
             body["IsPublished"] = data.draw(st.booleans())
         if adds:
             body["TrackActions"] = [{"Id": t, "Action": "Add"} for t in adds]
-        exp = self.expectation("playlist_create", body)
-        r, sent = send(self.env.client, self.log, "playlist_create", body=body)
+        r, sent, exp = self.post("playlist_create", body)
         result = r.body.get("PlaylistActionResult") if isinstance(r.body, dict) else None
         if r.status == 200 and isinstance(result, dict) and isinstance(result.get("Id"), str):
             entries = [
@@ -653,8 +660,7 @@ class CollectionMachine(RuleBasedStateMachine):
         body: dict[str, Any] = {"Id": playlist.id, "Name": self.name(data)}
         if data.draw(st.booleans()):
             body["IsPublished"] = data.draw(st.booleans())
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         if r.status == 200:
             playlist.name = body["Name"]
             playlist.published = body.get("IsPublished", playlist.published)
@@ -672,8 +678,7 @@ class CollectionMachine(RuleBasedStateMachine):
         adds = [pick(data, self.env.tracks) for _ in range(data.draw(st.integers(1, 3)))]
         adds += [self.minted(data) for _ in range(data.draw(st.integers(0, 1)))]
         body = {"Id": playlist.id, "TrackActions": [{"Id": t, "Action": "Add"} for t in adds]}
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         if r.status == 200:
             new = [
                 i["Id"]
@@ -718,8 +723,7 @@ class CollectionMachine(RuleBasedStateMachine):
             "Id": playlist.id,
             "TrackActions": [{"Id": t, "Action": "Delete"} for t in chosen + invalid],
         }
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         if r.status == 200:
             gone = {t for t, i in matched(r, "playlist_update", chosen + invalid) if succeeded(i)}
             playlist.entries = [e for e in playlist.entries if e not in gone]
@@ -741,8 +745,7 @@ class CollectionMachine(RuleBasedStateMachine):
         }
         if before is not None:
             body["InsertBeforeTrackId"] = before
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         if r.status == 200:
             req = reorder_requirement(playlist.entries, moved, before)
             candidates = move(playlist.entries, moved, before)
@@ -777,8 +780,7 @@ class CollectionMachine(RuleBasedStateMachine):
         }
         if before is not None:
             body["InsertBeforeTrackId"] = before
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         self.check_entries(playlist, req, "a move that must change nothing")
         self.judge("move naming a track not in the playlist", r, sent, exp)
 
@@ -795,8 +797,7 @@ class CollectionMachine(RuleBasedStateMachine):
         if data.draw(st.booleans()):
             actions.reverse()
         body = {"Id": playlist.id, "TrackActions": actions}
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         self.check_mixed(playlist)
         self.judge("move mixed with add", r, sent, exp)
 
@@ -813,8 +814,7 @@ class CollectionMachine(RuleBasedStateMachine):
                 {"Id": self.env.tracks[i % len(self.env.tracks)], "Action": "Add"} for i in range(OVER)
             ],
         }
-        exp = self.expectation("playlist_update", body)
-        r, sent = send(self.env.client, self.log, "playlist_update", body=body)
+        r, sent, exp = self.post("playlist_update", body)
         if r.status == 200:
             playlist.entries += [
                 i["Id"]
@@ -838,8 +838,7 @@ class CollectionMachine(RuleBasedStateMachine):
     def delete_playlist(self, data: DataObject) -> None:
         playlist = pick(data, self.model.own_playlists())
         body = {"Id": playlist.id}
-        exp = self.expectation("playlist_delete", body)
-        r, sent = send(self.env.client, self.log, "playlist_delete", body=body)
+        r, sent, exp = self.post("playlist_delete", body)
         if r.status == 200:
             self.model.playlist_deleted(playlist.id)
             if self.caps.playlist_tracks_browse:
@@ -875,8 +874,7 @@ class CollectionMachine(RuleBasedStateMachine):
             body, op, path = {"Id": pid}, "playlist_delete", None
         else:
             body, op, path = None, "playlist_tracks_browse", {"id": pid}
-        exp = self.expectation(op, body, path)
-        r, sent = send(self.env.client, self.log, op, body=body, path=path)
+        r, sent, exp = self.post(op, body, path)
         self.judge("use a deleted playlist", r, sent, exp)
 
     # ---- authentication ----------------------------------------------------------------------
