@@ -26,14 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from conformance.report.badge import render_badge
     from conformance.report.cli import write_outputs
-    from conformance.report.reportfile import ReportFileError, load_report_file
+    from conformance.report.reportfile import load_or_report
 
-    try:
-        report = load_report_file(args.report)
-    except ReportFileError as exc:
-        print(f"groove-conformance {COMMAND}: {exc}", file=sys.stderr)
+    loaded = load_or_report(COMMAND, args.report)
+    if loaded is None:
         return 2
-    svg = render_badge(report)
+    svg = render_badge(loaded[0])
     if args.out is None:
         sys.stdout.write(svg)
         return 0

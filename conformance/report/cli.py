@@ -64,13 +64,12 @@ def main(args: argparse.Namespace) -> int:
     from conformance.report.junit import render_junit
     from conformance.report.markdown import render_markdown
     from conformance.report.pr_summary import render_summary
-    from conformance.report.reportfile import ReportFileError, load_report_file
+    from conformance.report.reportfile import load_or_report
 
-    try:
-        report = load_report_file(args.report)
-    except ReportFileError as exc:
-        print(f"groove-conformance report: {exc}", file=sys.stderr)
+    loaded = load_or_report("report", args.report)
+    if loaded is None:
         return 2
+    (report,) = loaded
     outputs: list[tuple[Path, bytes]] = []
     if args.html:
         outputs.append((args.html, render_html(report).encode("utf-8")))

@@ -25,14 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from conformance.report.compare import compare, render_text
-    from conformance.report.reportfile import ReportFileError, load_report_file
+    from conformance.report.reportfile import load_or_report
 
-    try:
-        old = load_report_file(args.old)
-        new = load_report_file(args.new)
-    except ReportFileError as exc:
-        print(f"groove-conformance compare: {exc}", file=sys.stderr)
+    loaded = load_or_report("compare", args.old, args.new)
+    if loaded is None:
         return 2
+    old, new = loaded
     result = compare(old, new)
     if args.json:
         sys.stdout.write(json.dumps(dataclasses.asdict(result), indent=2) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,13 @@ def load_report_file(path: str | Path) -> dict[str, Any]:
         shown = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
         raise ReportFileError(f"{path} is not a groove-conformance report.json: {shown}")
     return data
+
+
+def load_or_report(command: str, *paths: str | Path) -> list[dict[str, Any]] | None:
+    """The reports in ``paths``, or None once the first unusable one is named on standard error as
+    ``groove-conformance COMMAND: ...`` (the commands then exit 2 and write nothing)."""
+    try:
+        return [load_report_file(p) for p in paths]
+    except ReportFileError as exc:
+        print(f"groove-conformance {command}: {exc}", file=sys.stderr)
+        return None
