@@ -445,19 +445,25 @@ def _browse_rules(operation: str, path: dict[str, Any], pool: IdPool, exp: Expec
         return []
     pid = path.get("id")
     exp.playlist_id = pid if isinstance(pid, str) else None
+    return _known_playlist_rules(pid, pool, "BROWSE-PL-UNKNOWN", "tracks browse of an unknown playlist")
+
+
+def _known_playlist_rules(pid: Any, pool: IdPool, unknown_req: str, unknown_why: str) -> list[Rule]:
+    """A playlist Id the run owns: no rule of its own; one the run minted (no user has it): refused
+    under ``unknown_req``, best with 404 COLLECTION_NO_RESULT; any other: open (not the run's)."""
     if pool.owns_playlist(pid):
         return []
     if pool.is_minted(pid):
         return [
             Rule(
                 "reject",
-                "BROWSE-PL-UNKNOWN",
+                unknown_req,
                 CLIENT_ERRORS,
-                "tracks browse of an unknown playlist",
+                unknown_why,
                 Should("PUPD-UNKNOWN-CODE", 404, ("COLLECTION_NO_RESULT",)),
             )
         ]
-    return [Rule("open", None, None, f"playlist id {pid!r} the pool does not know")]
+    return [Rule("open", None, None, f"playlist Id {pid!r} the pool does not know")]
 
 
 def _batch_rules(operation: str, body: dict[str, Any], pool: IdPool, exp: Expectation) -> list[Rule]:
@@ -626,19 +632,7 @@ def _playlist_id_rules(
     if not isinstance(pid, str):
         return [_wrong_type("Id")]
     exp.playlist_id = pid
-    if pool.owns_playlist(pid):
-        return []
-    if pool.is_minted(pid):
-        return [
-            Rule(
-                "reject",
-                op_req,
-                CLIENT_ERRORS,
-                "an unknown playlist Id",
-                Should("PUPD-UNKNOWN-CODE", 404, ("COLLECTION_NO_RESULT",)),
-            )
-        ]
-    return [Rule("open", None, None, f"playlist Id {pid!r} the pool does not know")]
+    return _known_playlist_rules(pid, pool, op_req, "an unknown playlist Id")
 
 
 def _update_rules(body: dict[str, Any], pool: IdPool, exp: Expectation) -> list[Rule]:
