@@ -119,12 +119,14 @@ def _list(kind: str) -> tuple[str, frozenset[str]]:
     return BROWSE_MEMBERS[kind], ORDERINGS.get(kind, frozenset())
 
 
+@dataclass
 class Browser:
-    def __init__(self, catalog: Catalog, faults: FaultSwitch, variants: VariantSet, tokens: Tokens):
-        self.catalog = catalog
-        self.faults = faults
-        self.variants = variants
-        self.tokens = tokens
+    """The two browse operations over one emulator's catalog, switched faults and variants."""
+
+    catalog: Catalog
+    faults: FaultSwitch
+    variants: VariantSet
+    tokens: Tokens
 
     def check_query(self, params: dict[str, str], kind: str | None) -> PageRequest:
         """Check what needs no user: the browse type (``kind``; None for playlist tracks) and the

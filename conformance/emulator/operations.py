@@ -28,6 +28,7 @@ default behaviour it changes.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from conformance import ids as id_forms
@@ -68,12 +69,14 @@ def _reordered(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass
 class Operations:
-    def __init__(self, catalog: Catalog, faults: FaultSwitch, variants: VariantSet, errors: ErrorWriter):
-        self.catalog = catalog
-        self.faults = faults
-        self.variants = variants
-        self.errors = errors
+    """The five edit operations over one emulator's catalog, switched faults and variants."""
+
+    catalog: Catalog
+    faults: FaultSwitch
+    variants: VariantSet
+    errors: ErrorWriter
 
     # ----------------------------------------------------------------- shared rules
     def _echo(self, input_id: str, canonical: str | None = None) -> str:
