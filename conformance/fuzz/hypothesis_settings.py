@@ -1,9 +1,9 @@
 """Hypothesis settings of the generated tests, from the plugin's ``--conformance-level``.
 
 ``conformance.plugin.EFFORTS`` says how many examples per operation and how many state-machine runs
-and steps a level buys; this module only turns that into Hypothesis settings. Every run is
+and steps an effort level buys; this module only turns that into Hypothesis settings. Every run is
 derandomized (the examples depend on the test, not on a seed drawn at start-up) and keeps no
-example database, so the same level against the same target repeats the same requests: a failure
+example database, so the same effort against the same target repeats the same requests: a failure
 found in CI is found again by re-running the same command.
 """
 
@@ -34,15 +34,15 @@ _COMMON: dict[str, Any] = {
 }
 
 
-def contract_settings(level: Effort) -> settings:
+def contract_settings(effort: Effort) -> settings:
     """Settings of one generated test of one operation (positive or negative data)."""
-    return settings(max_examples=level.examples_per_operation, **_COMMON)
+    return settings(max_examples=effort.examples_per_operation, **_COMMON)
 
 
-def machine_settings(level: Effort) -> settings:
+def machine_settings(effort: Effort) -> settings:
     """Settings of a state machine: runs and steps per run."""
     return settings(
-        max_examples=level.state_machine_examples,
-        stateful_step_count=level.state_machine_steps,
+        max_examples=effort.state_machine_examples,
+        stateful_step_count=effort.state_machine_steps,
         **_COMMON,
     )

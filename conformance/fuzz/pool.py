@@ -28,6 +28,7 @@ from conformance.ids import guid_playlist_id, guid_track_id, key
 if TYPE_CHECKING:
     from conformance.client import Client
     from conformance.fuzz.transport import Sent
+    from conformance.ownership import Ownership
 
 Draw = Callable[[Any], Any]
 MINTED_CHOICE = 4
@@ -48,7 +49,12 @@ class IdPool:
     """The IDs one generated test may use (see the module docstring)."""
 
     def __init__(
-        self, catalog_ids: Sequence[str], registry: Any, user: str = "user", *, can_delete_tracks: bool = True
+        self,
+        catalog_ids: Sequence[str],
+        registry: Ownership,
+        user: str = "user",
+        *,
+        can_delete_tracks: bool = True,
     ) -> None:
         if not catalog_ids:
             raise ValueError("the generated tests need at least one catalog track ID")
