@@ -209,7 +209,7 @@ def test_never_runs(client):
         )
         assert result.ret == pytest.ExitCode.INTERRUPTED
         probe = Client(ClientConfig(emu.url, GROOVE_2016), TOKEN)
-        assert browse_all(probe, "playlists", "Playlists") == []
+        assert browse_all(probe, "playlists") == []
         probe.close()
     finally:
         emu.stop()

@@ -132,8 +132,8 @@ def test_foreign_target_keeps_existing_data_and_removes_its_own(tmp_path, seeded
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "cleanup: removed" in proc.stdout
-    playlists = browse_all(client, "playlists", "Playlists")
-    tracks = browse_all(client, "tracks", "Tracks")
+    playlists = browse_all(client, "playlists")
+    tracks = browse_all(client, "tracks")
     assert [(p["Id"], p["Name"]) for p in playlists] == [(playlist, "my own playlist")]
     assert [t["Id"] for t in tracks] == [track]
     assert not list((tmp_path / "state").glob("journal-*"))  # everything removed: no journal left
