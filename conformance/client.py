@@ -34,7 +34,7 @@ import httpx
 from conformance import __version__, xml_codec
 from conformance.contract import OPERATIONS, request_schema
 from conformance.profiles import Profile
-from conformance.records import Exchange
+from conformance.records import MAX_EXCHANGES_PER_TEST, Exchange, wall_clock
 from conformance.report.redact import REDACTED as REDACTED  # re-exported: tests and callers read it here
 from conformance.report.redact import Scrubber
 
@@ -47,7 +47,6 @@ MAX_RESPONSE_BYTES = 2 * 1024 * 1024
 RETRY_MAX = 2  # retries of one request after a 429 with Retry-After
 RETRY_BUDGET_S = 5.0  # total sleep allowed for those retries
 MAX_REDIRECTS = 5  # same-origin redirects followed per request
-MAX_EXCHANGES_PER_TEST = 200  # transcript entries kept per test (the latest ones)
 
 
 class TransportError(Exception):
@@ -530,6 +529,7 @@ class Client:
         )
         red_url = red.url(url)
         red_req_headers = red.headers(request.headers.multi_items())
+        started_at = wall_clock()
         started = time.monotonic()
         deadline = started + timeout
         try:
@@ -566,6 +566,7 @@ class Client:
                     round(elapsed, 1),
                     error=message,
                     truncated=req_cut,
+                    started_at=started_at,
                 )
             )
             raise TransportError(message) from None
@@ -587,6 +588,7 @@ class Client:
             response_body=resp_body,
             elapsed_ms=round(elapsed, 1),
             truncated=req_cut or resp_cut or truncated,
+            started_at=started_at,
         )
         self._record(exchange)
         return Response(

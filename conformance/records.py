@@ -9,9 +9,15 @@ ship them to the controller and lets the report code be tested without running a
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
+# Exchange fields that travel with the records (to the xdist controller, into a HAR file) but
+# that report.json does not hold: it was published without them.
+NOT_IN_REPORT = ("started_at",)
+# Transcript entries a test keeps (the latest ones; the client drops the oldest beyond it).
+MAX_EXCHANGES_PER_TEST = 200
 
 
 @dataclass
@@ -28,6 +34,12 @@ class Exchange:
     elapsed_ms: float
     error: str | None = None  # transport failure (timeout, reset, refused), when there was no answer
     truncated: bool = False  # a body was cut at the transcript cap
+    started_at: str | None = None  # when the request was sent: ISO 8601, UTC, milliseconds
+
+
+def wall_clock() -> str:
+    """The time an exchange starts, as ``Exchange.started_at`` holds it."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass

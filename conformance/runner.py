@@ -5,9 +5,10 @@ It is a thin wrapper: the same options as the pytest plugin (declared once, in
 ``pytest --pyargs conformance.suite`` in this process, so that a run from the CLI and a run from
 pytest are the same run.  Credentials given as options are handed to the plugin through the
 environment of this process (``GROOVE_*``), never as pytest arguments, so they cannot show up in
-pytest's own bookkeeping.  A report is always written (``--report-dir``, else
-``DEFAULT_REPORT_DIR``), and the summary is read back from its ``report.json``: the verdicts are
-computed once, by ``conformance.report``.
+pytest's own bookkeeping.  A report is always written (``--report-dir``, ``GROOVE_REPORT_DIR``
+or the project's config file, else ``DEFAULT_REPORT_DIR``: the plugin resolves it, the runner
+only names the fall-back), and the summary is read back from its ``report.json``: the verdicts
+are computed once, by ``conformance.report``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from conformance.plugin.options import OPTION_BY_FLAG, OPTIONS
+import pytest
+
+from conformance.plugin.options import FALLBACK_REPORT_DIR_KEY, OPTION_BY_FLAG, OPTIONS
 
 DEFAULT_REPORT_DIR = Path("conformance-report")
 REPORT_DIR = OPTION_BY_FLAG["--report-dir"]  # always passed on: the run always writes a report
@@ -54,6 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         kwargs: dict[str, Any] = {"help": o.help_text()}
         if not o.takes_value:
             kwargs["action"] = "store_true"
+        elif o.repeat:
+            kwargs["action"] = "append"
+            kwargs["metavar"] = o.metavar
         elif o.choices:
             kwargs["choices"] = o.choices
         else:
@@ -70,21 +76,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def pytest_arguments(args: argparse.Namespace, report_dir: Path) -> list[str]:
+def pytest_arguments(args: argparse.Namespace, report_dir: Path | None) -> list[str]:
     """The pytest command line for ``args`` (no credential in it).
 
     Every value is joined to its option (``--catalog=FILE``): pytest settles its rootdir from the
     command line before it knows the plugin's options, and takes a separate value that is an
     existing path for a test path (pytest issue 8846; the plugin repairs that, but need not here).
+    ``report_dir`` None: the plugin takes it from the environment or the config file.
     """
-    argv = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", f"--report-dir={report_dir}"]
+    argv = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider"]
+    if report_dir is not None:
+        argv.append(f"--report-dir={report_dir}")
     # The CLI has imported httpx/anyio before pytest starts; pytest would warn that it cannot
     # rewrite the asserts of those plugins, which concerns nobody here.
     argv += ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     for attr, flag in PLAIN_OPTIONS:
         value = getattr(args, attr, None)
-        if value:
-            argv.append(f"{flag}={value}")
+        for one in value if isinstance(value, list) else [value] if value else []:
+            argv.append(f"{flag}={one}")
     for attr, flag in FLAG_OPTIONS:
         if getattr(args, attr, False):
             argv.append(flag)
@@ -113,17 +122,33 @@ def _credentials_in_environment(args: argparse.Namespace) -> Iterator[None]:
                 os.environ[var] = old
 
 
-def main(args: argparse.Namespace) -> int:
-    import pytest
+class _ReportDir:
+    """A pytest plugin object: names the fall-back report directory, and learns the one used."""
 
-    report_dir = Path(args.report_dir or os.environ.get(REPORT_DIR.env) or DEFAULT_REPORT_DIR)
+    def __init__(self) -> None:
+        self.used: Path | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # Before the conformance plugin's pytest_configure resolves its Settings.
+        config.stash[FALLBACK_REPORT_DIR_KEY] = DEFAULT_REPORT_DIR
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        from conformance.plugin import harness_of
+
+        self.used = harness_of(session.config).settings.report_dir
+
+
+def main(args: argparse.Namespace) -> int:
+    report_dir = _ReportDir()
     started = time.time()
     with _credentials_in_environment(args):
-        status = int(pytest.main(pytest_arguments(args, report_dir)))
+        status = int(pytest.main(pytest_arguments(args, args.report_dir), plugins=[report_dir]))
     sys.stdout.flush()
-    report = _fresh_report(report_dir / "report.json", started)
+    used = report_dir.used or Path(args.report_dir or os.environ.get(REPORT_DIR.env) or DEFAULT_REPORT_DIR)
+    report = _fresh_report(used / "report.json", started)
     if report is not None:
-        print_summary(report, report_dir)
+        print_summary(report, used)
     elif status not in (0, 1):
         print(f"groove-conformance: no report (pytest exit status {status}); see the lines above")
     return status

@@ -4,7 +4,9 @@ A test belongs to the conformance suite when it lives under a package named by t
 ``conformance_suite_packages`` ini value (``conformance.suite`` by default) or carries
 ``@pytest.mark.requirement``; every such test must name requirement IDs of the catalogue, or the
 collection fails. Once the selection is final the tests of the other dialect are deselected
-(their requirements are reported "not applicable") and the target is started and probed; a
+(their requirements are reported "not applicable"), and so are those that check none of the
+requirements ``--requirement`` / ``--rerun-failed`` select (``conformance.plugin.selection``);
+then the target is started and probed; a
 target that cannot be used stops the run as a usage error. Other tests (``pytest tests`` of this
 project or any other) are left alone.
 """
@@ -128,6 +130,16 @@ def pytest_collection_modifyitems(
     if other_profile:
         config.hook.pytest_deselected(items=other_profile)
         items[:] = [i for i in items if i not in set(other_profile)]
+    # --requirement / --rerun-failed: the suite tests naming none of the selected requirements
+    # are not part of this run either (deselected, not skipped; other tests are left alone).
+    chosen = harness.settings.selection
+    if chosen is not None:
+        ids = set(chosen.ids)
+        unselected = [i for i in items if is_suite_item(i) and not ids & set(marker_ids(i))]
+        if unselected:
+            config.hook.pytest_deselected(items=unselected)
+            drop = set(unselected)
+            items[:] = [i for i in items if i not in drop]
     if not any(is_suite_item(i) for i in items) or config.option.collectonly:
         return
     try:
@@ -148,3 +160,5 @@ def pytest_collection_modifyitems(
     tr = config.pluginmanager.get_plugin("terminalreporter")
     if tr is not None and not harness.is_worker:
         tr.write_line(harness.target_line())
+        if chosen is not None:
+            tr.write_line(f"groove-conformance: {chosen.line}")

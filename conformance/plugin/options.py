@@ -20,7 +20,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -28,6 +28,9 @@ import pytest
 from conformance.catalog_ids import CatalogFileError, read_catalog_file
 from conformance.plugin.effort import DEFAULT_EFFORT, EFFORTS
 from conformance.profiles import DEFAULT_PROFILE, PROFILES
+
+if TYPE_CHECKING:
+    from conformance.plugin.selection import Selection
 
 # After this many consecutive tests that got no usable answer (TransportError) the target is
 # taken for gone and the run stops: every further test would only pay its request timeouts.
@@ -63,10 +66,19 @@ class Option:
     default: str | float | bool | None = None  # what Settings takes when neither flag nor variable
     secret: bool = False  # a credential: ``groove-conformance run`` passes it in the environment
     run_flag: str | None = None  # the spelling of ``groove-conformance run``, when another
+    repeat: bool = False  # may be given more than once (the values add up)
+    # Its key under ``[tool.groove-conformance]`` (and, as ``dest``, the pytest ini key): None for
+    # an option a config file cannot give (tokens never: ``conformance.plugin.configfile``).
+    config_key: str | None = None
 
     @property
     def takes_value(self) -> bool:
         return self.metavar is not None
+
+    @property
+    def is_path(self) -> bool:
+        """A file or directory: in a config file, relative to that file's directory."""
+        return self.metavar in ("FILE", "DIR")
 
     @property
     def cli_flag(self) -> str:
@@ -101,6 +113,7 @@ OPTIONS: tuple[Option, ...] = (
         "--target",
         "groove_target",
         "GROOVE_TARGET",
+        config_key="target",
         metavar="URL",
         help="base URL of the server to test ({env}); default: the embedded reference emulator",
         doc="the server's root URL (`http://host:port`, or with the prefix the server lives under): "
@@ -111,6 +124,7 @@ OPTIONS: tuple[Option, ...] = (
         "--profile",
         "groove_profile",
         "GROOVE_PROFILE",
+        config_key="profile",
         metavar="NAME",
         choices=tuple(PROFILES),
         default=DEFAULT_PROFILE,
@@ -151,6 +165,7 @@ OPTIONS: tuple[Option, ...] = (
         "--catalog",
         "groove_catalog",
         "GROOVE_CATALOG",
+        config_key="catalog",
         metavar="FILE",
         help="valid catalog track IDs of the target, one per line ({env})",
         doc="valid catalog track IDs of the target, one per line; see *The catalog* below",
@@ -159,9 +174,19 @@ OPTIONS: tuple[Option, ...] = (
         "--report-dir",
         "groove_report_dir",
         "GROOVE_REPORT_DIR",
+        config_key="report-dir",
         metavar="DIR",
         help="write report.json, report.html, report.md and junit.xml here ({env})",
         doc="write `report.json`, `report.html`, `report.md` and `junit.xml` there",
+    ),
+    Option(
+        "--har",
+        "groove_har",
+        "GROOVE_HAR",
+        metavar="FILE",
+        help="write every exchange of the run to FILE, a HAR 1.2 archive, redacted like the report ({env})",
+        doc="write every exchange of the run (bodies, timings, the test that sent it) to FILE as a "
+        "HAR 1.2 archive, for a browser's network panel; credentials redacted as in the report",
     ),
     Option(
         "--conformance-strict",
@@ -178,6 +203,7 @@ OPTIONS: tuple[Option, ...] = (
         "--conformance-level",
         "groove_level",
         "GROOVE_CONFORMANCE_LEVEL",
+        config_key="level",
         metavar="LEVEL",
         choices=tuple(EFFORTS),
         default=DEFAULT_EFFORT,
@@ -189,9 +215,34 @@ OPTIONS: tuple[Option, ...] = (
         "--baseline",
         "groove_baseline",
         "GROOVE_BASELINE",
+        config_key="baseline",
         metavar="FILE",
         help="expected failures (requirement IDs with reasons): only others fail the run ({env})",
         doc="expected failures (`- id: …` / `reason: …`); only failures not listed fail the run",
+    ),
+    Option(
+        "--requirement",
+        "groove_requirement",
+        "GROOVE_REQUIREMENT",
+        metavar="ID",
+        repeat=True,
+        config_key="requirement",
+        help="run only the tests of requirement ID: repeatable, globs such as 'AUTH-*' and "
+        "comma-separated lists allowed ({env}: comma-separated)",
+        doc="run only the tests whose requirement marker names one of these requirements: repeatable, "
+        "comma-separated lists and globs (`AUTH-*`) allowed; an ID or glob naming no requirement is a "
+        "usage error. The others are reported `not-tested`; see *Choosing requirements*",
+    ),
+    Option(
+        "--rerun-failed",
+        "groove_rerun_failed",
+        "GROOVE_RERUN_FAILED",
+        metavar="FILE",
+        help="run only the tests of the requirements whose verdict is 'failed' in an earlier "
+        "report.json (not expected or advisory failures; {env})",
+        doc="run only the tests of the requirements whose verdict is `failed` in an earlier run's "
+        "`report.json` (of the same profile); expected (baseline) and advisory (SHOULD) failures are "
+        "not re-run. With `--requirement`: the tests of either",
     ),
     Option(
         "--request-timeout",
@@ -227,6 +278,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 OPTION_BY_FLAG: dict[str, Option] = {o.flag: o for o in OPTIONS}
+# config key -> option, for ``[tool.groove-conformance]`` (``conformance.plugin.configfile``)
+CONFIG_OPTIONS: dict[str, Option] = {o.config_key: o for o in OPTIONS if o.config_key}
 
 # (option, dest, environment variable) for every option that takes a value, which may also come
 # from the environment. (The flag --conformance-strict has its own rule: ``_strict``.)
@@ -246,7 +299,8 @@ def add_pytest_options(parser: pytest.Parser) -> None:
     group = parser.getgroup(*GROUP)
     for o in OPTIONS:
         if o.takes_value:
-            group.addoption(o.flag, dest=o.dest, metavar=o.pytest_metavar(), help=o.help_text())
+            extra: dict[str, Any] = {"action": "append"} if o.repeat else {}
+            group.addoption(o.flag, dest=o.dest, metavar=o.pytest_metavar(), help=o.help_text(), **extra)
         else:
             group.addoption(
                 o.flag, dest=o.dest, action="store_true", default=bool(o.default), help=o.help_text()
@@ -257,6 +311,11 @@ def add_pytest_options(parser: pytest.Parser) -> None:
         default=list(DEFAULT_SUITE_PACKAGES),
         help="packages whose tests form the conformance suite (each needs a requirement marker)",
     )
+    for o in OPTIONS:
+        if o.config_key:
+            parser.addini(o.dest, help=f"{o.flag}, when neither it nor {o.env} is given", default="")
+        elif o.secret:  # known to pytest only to be refused: a token is never read from a file
+            parser.addini(o.dest, help=f"never read: give {o.env} in the environment", default="")
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -264,9 +323,15 @@ class SettingsError(ValueError):
     """An option (or its environment variable) with a value that cannot be used."""
 
 
+# Where a stash may name the report directory a run takes when nothing else names one
+# (``groove-conformance run`` always writes a report; a plain pytest run writes none unasked).
+FALLBACK_REPORT_DIR_KEY = pytest.StashKey[Path]()
+
+
 @dataclass
 class Settings:
-    """The run's options, resolved from the command line and the environment."""
+    """The run's options, resolved from the command line, the environment and the project's config
+    files (``conformance.plugin.configfile``), in that order of precedence."""
 
     target: str | None
     profile: str
@@ -282,15 +347,25 @@ class Settings:
     max_transport_failures: int = DEFAULT_MAX_TRANSPORT_FAILURES  # 0: never stop for them
     run_deadline: float | None = None  # seconds of run time after which no test is started
     catalog_ids: tuple[str, ...] = field(default=(), repr=False)  # read from catalog_file
+    har: Path | None = None  # --har: every exchange of the run, as a HAR 1.2 file
+    # --requirement / --rerun-failed: the requirements this run checks; None: all of them
+    selection: Selection | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config, environ: Mapping[str, str] | None = None) -> Settings:
+        from conformance.plugin.configfile import config_file_values
+
         env = os.environ if environ is None else environ
+        in_files = config_file_values(config)
 
         def get(dest: str, var: str) -> str | None:
             value = config.getoption(dest, None)
+            if isinstance(value, list):  # a repeatable option, given n times
+                value = ",".join(value)
             if value in (None, ""):
                 value = env.get(var) or None
+            if value is None:
+                value = in_files.get(dest) or None
             return value
 
         values = {dest: get(dest, var) for _, dest, var in ENV_OPTIONS}
@@ -326,6 +401,15 @@ class Settings:
         if baseline is not None and not baseline.is_file():
             raise SettingsError(f"{_where('--baseline')}: no such file {baseline}")
         timeout = _request_timeout(values["groove_request_timeout"])
+        report_dir = values["groove_report_dir"]
+        if report_dir is None:
+            stash = getattr(config, "stash", None)
+            report_dir = stash.get(FALLBACK_REPORT_DIR_KEY, None) if stash is not None else None
+        rerun = Path(values["groove_rerun_failed"]) if values["groove_rerun_failed"] else None
+        from conformance.plugin.items import load_requirements
+        from conformance.plugin.selection import selection, split_patterns
+
+        chosen = selection(split_patterns(values["groove_requirement"]), rerun, profile, load_requirements())
         return cls(
             target=target,
             max_transport_failures=_max_transport_failures(values["groove_max_transport_failures"]),
@@ -335,17 +419,23 @@ class Settings:
             other_user_token=other_token,
             developer_token=values["groove_developer_token"],
             catalog_file=catalog,
-            report_dir=Path(values["groove_report_dir"]) if values["groove_report_dir"] else None,
+            report_dir=Path(report_dir) if report_dir else None,
             strict=_strict(config, env),
             effort=effort,
             baseline=baseline,
             request_timeout=timeout,
             catalog_ids=catalog_ids,
+            har=Path(values["groove_har"]) if values["groove_har"] else None,
+            selection=chosen,
         )
 
     def public(self) -> dict[str, Any]:
-        """The options as a report may show them: which tokens were given, never their values."""
-        return {
+        """The options as a report may show them: which tokens were given, never their values.
+
+        The options of this project's later issues (``har``, ``selection``) are named only when
+        given, so that the report of a run without them is what it was before them.
+        """
+        shown = {
             "target": self.target,
             "profile": self.profile,
             "level": self.effort,
@@ -366,6 +456,11 @@ class Settings:
                 if value
             ],
         }
+        if self.har is not None:
+            shown["har"] = str(self.har)
+        if self.selection is not None:
+            shown["selection"] = self.selection.to_dict()
+        return shown
 
 
 def _request_timeout(value: str | None) -> float:
@@ -459,16 +554,19 @@ def _strict(config: pytest.Config, env: Mapping[str, str]) -> bool:
 
 
 # --- README ------------------------------------------------------------------------------------
-README_HEADER = ("| option | environment variable | meaning |", "|---|---|---|")
+README_HEADER = ("| option | environment variable | config key | meaning |", "|---|---|---|---|")
 
 
 def readme_table() -> str:
-    """README.md's table of options and environment variables, rendered from ``OPTIONS``."""
+    """README.md's table of options, environment variables and config keys, rendered from ``OPTIONS``."""
     rows = list(README_HEADER)
     for o in OPTIONS:
         option = f"`{o.flag} {o.metavar}`" if o.takes_value else f"`{o.flag}`"
+        if o.repeat:
+            option += " (repeatable)"
         env = f"`{o.env}`" if o.takes_value else f"`{o.env}=1`"
-        rows.append(f"| {option} | {env} | {o.doc_text()} |")
+        key = f"`{o.config_key}`" if o.config_key else "—"
+        rows.append(f"| {option} | {env} | {key} | {o.doc_text()} |")
     return "\n".join(rows) + "\n"
 
 

@@ -79,6 +79,7 @@ class Harness:
         self.baseline: dict[str, str] | None = None
         self.report: dict[str, Any] | None = None
         self.report_note: str | None = None
+        self.har_line: str | None = None  # where --har wrote the run's exchanges, for the summary
         self.worker_outputs: list[dict[str, Any]] = []
         self.bound = RunBound(settings.max_transport_failures, settings.run_deadline, time.monotonic())
 

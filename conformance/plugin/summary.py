@@ -112,14 +112,27 @@ def _finish_report(session: pytest.Session, harness: Harness) -> None:
         catalogue=load_requirements(),
         secrets=harness.secrets,
         stopped=harness.stopped,
+        selection=harness.settings.selection.line if harness.settings.selection else None,
     )
     harness.report = report
     if harness.settings.report_dir:
         reports.write_reports(report, harness.settings.report_dir)
+    if harness.settings.har:
+        _write_har(run, harness, harness.settings.har)
     # A run we stopped ends as pytest's "interrupted"; its verdict is the report's (1: not all ran).
     if harness.stopped or session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         verdict = reports.exit_status(report)
         session.exitstatus = max(verdict, 1 if harness.non_suite_failures else 0)
+
+
+def _write_har(run: RunInfo, harness: Harness, path: Path) -> None:
+    """``--har FILE``: every exchange of the run (all workers' records are here), redacted."""
+    from conformance.report.har import har_from_records, render_har
+
+    har = har_from_records(run, harness.records, secrets=harness.secrets)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_har(har), encoding="utf-8")
+    harness.har_line = f"har: {path} ({len(har['log']['entries'])} exchanges)"
 
 
 def pytest_terminal_summary(
@@ -169,6 +182,8 @@ def pytest_terminal_summary(
         tr.write_line(harness.report_note)
     if harness.settings.report_dir and harness.report is not None:
         tr.write_line(f"report: {harness.settings.report_dir / 'report.html'}")
+    if harness.har_line:
+        tr.write_line(harness.har_line)
 
 
 def _advisory(harness: Harness) -> list[str]:

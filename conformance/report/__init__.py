@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.catalogue import LEVELS, blocks
-from conformance.records import Exchange, RunInfo, TestRecord
+from conformance.records import NOT_IN_REPORT, Exchange, RunInfo, TestRecord
 from conformance.report import baseline as _baseline
 from conformance.report.baseline import BaselineError, load_baseline
 from conformance.report.redact import Scrubber
@@ -93,6 +93,8 @@ def run_scrubber(run: RunInfo, records: Iterable[TestRecord], secrets: Iterable[
 def redacted_exchange(exchange: Exchange, scrub: Scrubber) -> dict[str, Any]:
     """One exchange as report.json holds it: every credential scrubbed, plus its curl repro."""
     data = asdict(exchange)
+    for key in NOT_IN_REPORT:
+        del data[key]
     data["url"] = scrub.url(exchange.url)
     data["request_headers"] = scrub.headers(exchange.request_headers)
     data["response_headers"] = scrub.headers(exchange.response_headers)
@@ -152,8 +154,10 @@ def _overall(
     strict: bool,
     by_level: Mapping[str, Mapping[str, int]] | None = None,
     stopped: str | None = None,
+    selection: str | None = None,
 ) -> dict[str, Any]:
-    """The verdict line; a run stopped early (``stopped``) is not a pass, whatever it met."""
+    """The verdict line; a run stopped early (``stopped``) is not a pass, whatever it met, and a
+    run of selected requirements only (``selection``) says so."""
     failed = by_verdict.get(FAILED, 0)
     advisory = by_verdict.get(ADVISORY_FAILED, 0)
     expected = by_verdict.get(EXPECTED_FAILURE, 0)
@@ -168,6 +172,8 @@ def _overall(
         notes.append(f"{advisory} advisory failure{'s' if advisory != 1 else ''} (SHOULD/MAY)")
     if notes:
         line += "; " + ", ".join(notes)
+    if selection:
+        line += f" ({selection})"
     if stopped:
         # Named first: a stopped run is no pass, whatever the tests that ran found.
         line = f"RUN STOPPED EARLY, not every test ran: {stopped}. Of what ran: {line}"
@@ -238,6 +244,7 @@ def build_report(
     catalogue: Mapping[str, Any] | None = None,
     secrets: Iterable[str] = (),
     stopped: str | None = None,
+    selection: str | None = None,
 ) -> dict[str, Any]:
     """The report of one run, as the JSON-able dict that ``schemas/report.json`` describes.
 
@@ -252,6 +259,9 @@ def build_report(
 
     ``stopped`` is why the run ended before every test ran (``--max-transport-failures``,
     ``--run-deadline``); such a run exits 1 even when no requirement failed.
+
+    ``selection`` says which requirements a partial run was asked to check (``--requirement``,
+    ``--rerun-failed``); the verdict line names it, the others are ``not-tested``.
     """
     if catalogue is None:
         from conformance.catalogue import load_catalogue
@@ -388,7 +398,7 @@ def build_report(
         "finished_at": run.finished_at,
         "capabilities": scrub.deep(dict(run.capabilities), drop_secret_keys=True),
         "stopped": scrub.text(stopped) if stopped else None,
-        "overall": _overall(summary["by_verdict"], strict, summary["by_level"], stopped),
+        "overall": _overall(summary["by_verdict"], strict, summary["by_level"], stopped, selection),
         "summary": summary,
         "baseline": baseline_section,
         "requirements": requirements,

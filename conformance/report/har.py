@@ -16,9 +16,12 @@ hand-edited report.json cannot bring a credential back in.
 
 Each test is a HAR *page* (``pageref``), and each entry names its test (and, from report.json,
 the requirements whose failure it is evidence of) in its ``comment``.  What the records do not
-hold is not made up: an exchange has no start time of its own, so every entry and page starts at
-the run's start (``startedDateTime``), and only the total round trip is known, so it is all
-``timings.wait`` (``send`` and ``receive`` 0, the others -1, "not available").  Header sizes are
+hold is not made up: an entry starts when its request was sent (``Exchange.started_at``, which
+the records keep but report.json does not, so an entry made from report.json, or an exchange
+without it, starts at the run's start), a page with its first entry; only the total round trip is
+known, so it is all ``timings.wait`` (``send`` and ``receive`` 0, the others -1, "not
+available").  A test keeps its latest ``MAX_EXCHANGES_PER_TEST`` exchanges only: a test that
+reached that cap may have sent earlier ones, and ``log.comment`` says which tests did.  Header sizes are
 -1 (unknown); body sizes are the UTF-8 length of the recorded text, -1 when it was cut at the
 transcript cap.  A request that got no answer has status 0 and its error in ``response.comment``
 (and the ``_error`` custom field, which Chromium's HAR import reads).
@@ -32,7 +35,7 @@ from dataclasses import fields
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from conformance.records import Exchange, RunInfo, TestRecord
+from conformance.records import MAX_EXCHANGES_PER_TEST, Exchange, RunInfo, TestRecord
 
 HAR_VERSION = "1.2"
 CREATOR = "groove-conformance"
@@ -157,27 +160,37 @@ def har_from_records(
     scrub = run_scrubber(run, records, secrets)
     pages: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
+    capped: list[str] = []
     for rec in records:
         if not rec.exchanges:
             continue
         nodeid = scrub.text(rec.nodeid)
-        pages.append(_page(nodeid, run.started_at, f"{rec.outcome}; names {', '.join(rec.requirements)}"))
+        first = rec.exchanges[0].started_at or run.started_at
+        pages.append(_page(nodeid, first, f"{rec.outcome}; names {', '.join(rec.requirements)}"))
+        if len(rec.exchanges) >= MAX_EXCHANGES_PER_TEST:
+            capped.append(nodeid)
         for x in rec.exchanges:
             entries.append(
                 har_entry(
                     redacted_exchange(x, scrub),
-                    started=run.started_at,
+                    started=x.started_at or run.started_at,
                     comment=f"sent by {nodeid}",
                     pageref=nodeid,
                 )
             )
     target = scrub.url(run.target)
+    cap_note = (
+        f"; {len(capped)} test(s) reached the cap of {MAX_EXCHANGES_PER_TEST} exchanges kept per test, "
+        f"and any they sent before their last {MAX_EXCHANGES_PER_TEST} are not here: {', '.join(capped)}"
+        if capped
+        else f"; no test reached the cap of {MAX_EXCHANGES_PER_TEST} exchanges kept per test: none is missing"
+    )
     return _log(
         version=scrub.text(run.tool_version),
         started=run.started_at,
         comment=(
             f"every exchange of the run against {target} (profile {run.profile}), "
-            f"{run.started_at} – {run.finished_at}"
+            f"{run.started_at} – {run.finished_at}{cap_note}"
         ),
         pages=pages,
         entries=entries,

@@ -51,6 +51,7 @@ def test_no_token_in_any_output_of_a_real_run(tmp_path: Path) -> None:
                 "--catalog",
                 str(catalog),
                 f"--junitxml={tmp_path / 'pytest-junit.xml'}",
+                f"--har={out / 'run.har'}",
                 "-k",
                 "not generated and not state_machine",
                 *ignores,
@@ -68,7 +69,7 @@ def test_no_token_in_any_output_of_a_real_run(tmp_path: Path) -> None:
     written = sorted(
         p for p in tmp_path.rglob("*") if p.is_file() and p != catalog and "state" not in p.parts
     )
-    assert {p.name for p in written} >= {"report.json", "report.html", "report.md", "junit.xml"}
+    assert {p.name for p in written} >= {"report.json", "report.html", "report.md", "junit.xml", "run.har"}
     # The run did send the credentials (else this test proves nothing): the emulator accepted the
     # user token in the XBL3.0 header and the developer token as accessToken, which it accepts from
     # no one else. (A passing run records no transcript, so there is no redaction to point at; the
