@@ -32,8 +32,9 @@ SUITE_TEST = "test_smoke_auth"
 CANARY = "test_tokens_go_through_the_environment_never_the_command_line"  # tests/harness/test_runner.py
 SELECT = ["-k", f"{SUITE_TEST} or {CANARY}", "-v"]
 RUN_TIMEOUT_S = 300
-# every path-valued option of the plugin
-PATH_OPTIONS = tuple(o.flag for o in OPTIONS if o.metavar in ("FILE", "DIR"))
+# every path-valued option of the plugin but --rerun-failed, which would need an earlier run's
+# report.json with a failure and then runs other tests (tests/harness/test_selection.py runs it)
+PATH_OPTIONS = tuple(o.flag for o in OPTIONS if o.metavar in ("FILE", "DIR") and o.flag != "--rerun-failed")
 
 
 def cli() -> list[str]:
@@ -65,7 +66,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
     baseline.write_text("- id: ADD-LIMIT-101\n  reason: our gateway answers 413 first\n")
     report_dir = tmp_path / "reports" / "mine"
     report_dir.mkdir(parents=True)
-    return {"--catalog": catalog, "--report-dir": report_dir, "--baseline": baseline}
+    har = tmp_path / "har" / "run.har"
+    har.parent.mkdir()
+    return {"--catalog": catalog, "--report-dir": report_dir, "--baseline": baseline, "--har": har}
 
 
 def path_options(files: dict[str, Path], form: str) -> list[str]:
@@ -86,6 +89,7 @@ def assert_ran_the_suite_only(proc: subprocess.CompletedProcess[str], files: dic
     assert report["options"]["baseline"] == str(files["--baseline"])
     assert report["options"]["report_dir"] == str(files["--report-dir"])
     assert {"report.html", "report.md", "junit.xml"} <= {p.name for p in files["--report-dir"].iterdir()}
+    assert json.loads(files["--har"].read_text())["log"]["entries"]  # the --har file, written
     nodeids = {t["nodeid"] for r in report["requirements"] for t in r["tests"]}
     assert nodeids and all(f"{SUITE_TEST}.py::" in n for n in nodeids), nodeids
 
