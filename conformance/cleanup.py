@@ -21,7 +21,9 @@ later with ``groove-conformance cleanup`` (``conformance.cleanup_command``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from conformance.client import Client, Response, TransportError
@@ -61,7 +63,76 @@ class Registry(Ownership):
         super().__init__(run_id, journal=journal)
         self._why: dict[tuple[str, str, str], str] = {}  # (user, kind, key) -> why it is still there
         self._removed_now: set[tuple[str, str, str]] = set()  # (user, kind, key) removed by cleanup()
+        self._removed_early: set[tuple[str, str, str]] = set()  # removed by remove_since()
+        self._clock = itertools.count(1)
+        self._born: dict[tuple[str, str, str], int] = {}  # (user, kind, key) -> tick it was created
+        self._holding = 0
         self.cleaned = False
+
+    # ---- after each test ---------------------------------------------------------------
+    def mark(self) -> int:
+        """A point in the run: :meth:`remove_since` removes what was created after it."""
+        return next(self._clock)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """What is created inside is kept to the end of the run (a fixture wider than one test)."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+
+    def _born_now(self, user: str, kind: str, item_id: str) -> None:
+        # 0: created while holding, never removed by remove_since
+        self._born[(user, kind, key(item_id))] = 0 if self._holding else next(self._clock)
+
+    def _add_playlist(self, user: str, pid: str) -> None:
+        known = key(pid) in self._playlists.get(user, {})
+        super()._add_playlist(user, pid)
+        if not known and key(pid) in self._playlists.get(user, {}):
+            self._born_now(user, "playlist", pid)
+
+    def _add_track(self, user: str, cid: str, verified: bool | None = None) -> None:
+        known = cid in self._tracks.get(user, {})
+        super()._add_track(user, cid, verified)
+        if not known and cid in self._tracks.get(user, {}):
+            self._born_now(user, "track", cid)
+
+    def remove_since(self, mark: int, clients: Mapping[str, Client]) -> None:
+        """Remove what was created after ``mark`` (one test's own data), in as few requests as the
+        documented batch size allows; never raises for the target's sake.
+
+        Why: every read-back reads a list whole, 25 items a page, so what earlier tests left in
+        the collection would be paged through again by every later read-back. Only what a test
+        made outside :meth:`holding` goes; whatever this cannot remove stays in the ledger for
+        :meth:`cleanup`, which also reads the end state back (nothing here is trusted unread).
+        """
+        for user, client in sorted(clients.items()):
+            playlists = [
+                pid
+                for k, pid in self._playlists.get(user, {}).items()
+                if self._born.get((user, "playlist", k), 0) >= mark
+            ]
+            tracks = [
+                cid
+                for cid, verified in self._tracks.get(user, {}).values()
+                if verified and self._born.get((user, "track", key(cid)), 0) >= mark
+            ]
+            try:
+                for pid in playlists:
+                    r = client.playlist_delete({"Id": pid}, guard=False)
+                    if (200 <= r.status < 300 and not r.error) or r.status == 404:
+                        self._forget_playlist(user, pid)
+                        if r.status != 404:
+                            self._removed_early.add((user, "playlist", key(pid)))
+                if tracks:
+                    before = set(self._removed_now)
+                    self._delete_tracks(user, client, tracks)
+                    self._removed_early |= self._removed_now - before
+                    self._removed_now = before
+            except TransportError:
+                continue  # left to cleanup(), which says why if it cannot remove it either
 
     # ---- at the end --------------------------------------------------------------------
     def cleanup(self, clients: Mapping[str, Client], *, sweep: bool = True) -> CleanupResult:
@@ -70,7 +141,7 @@ class Registry(Ownership):
         ``sweep`` also deletes playlists named with this run's prefix that no answer reported.
         """
         result = CleanupResult()
-        self._removed_now = set()
+        self._removed_now = set(self._removed_early)  # what the tests' own removals already did
         users = (
             set(self._playlists) | set(self._tracks) | set(self._pending) | (set(clients) if sweep else set())
         )
@@ -113,9 +184,7 @@ class Registry(Ownership):
                 left.append((user, "playlist", pid, self._why.get((user, "playlist", k), "not removed")))
         for user, tracks in sorted(self._tracks.items()):
             for cid, verified in tracks.values():
-                why = self._why.get((user, "track", key(cid))) or (
-                    "not removed" if verified else UNVERIFIED
-                )
+                why = self._why.get((user, "track", key(cid))) or ("not removed" if verified else UNVERIFIED)
                 left.append((user, "track", cid, why))
         for user, pending in sorted(self._pending.items()):
             for k, tid in pending.items():

@@ -216,6 +216,9 @@ def _name_rules(name: Any, required: bool) -> list[Rule]:
                 Should("NAME-ASTRAL-OVER", 400),
             )
         ]
+    if not name.strip():
+        # E26: whether a name of only white space is "empty" is silent (variant blank-name-empty)
+        return [Rule("open", None, None, "a Name of only white space (E26: not tested)")]
     return []
 
 

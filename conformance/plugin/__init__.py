@@ -63,7 +63,13 @@ from conformance.plugin.options import (
     SettingsError,
     add_pytest_options,
 )
-from conformance.plugin.per_test import pytest_runtest_call, pytest_runtest_makereport, pytest_runtest_setup
+from conformance.plugin.per_test import (
+    pytest_fixture_setup,
+    pytest_runtest_call,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    pytest_runtest_teardown,
+)
 from conformance.plugin.probe import Capabilities, StartError, probe
 from conformance.plugin.rootdir import pytest_load_initial_conftests
 from conformance.plugin.session import EMBEDDED_MODE_VAR, Harness
@@ -132,11 +138,13 @@ __all__ = [
     "pytest_addoption",
     "pytest_collection_modifyitems",
     "pytest_configure",
+    "pytest_fixture_setup",
     "pytest_load_initial_conftests",
     "pytest_pycollect_makeitem",
     "pytest_runtest_call",
     "pytest_runtest_makereport",
     "pytest_runtest_setup",
+    "pytest_runtest_teardown",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
     "verify",

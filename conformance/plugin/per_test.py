@@ -5,6 +5,11 @@ Each suite test gets an ``ItemState`` at setup: the requirements its marker name
 MUST check, any check under ``--strict``) fails the test, with expected vs actual. At teardown the
 state becomes a ``records.TestRecord`` attached to the report, which is how pytest-xdist carries it
 to the controller; and the run's ``RunBound`` is asked whether to stop.
+
+After its fixtures are torn down, what the test created is removed (``Harness.remove_test_data``):
+read-backs read whole lists, so a collection that kept every earlier test's tracks would make each
+later read-back page through all of them. What a fixture wider than one test creates is held to the
+end of the run (``pytest_fixture_setup``), where the usual cleanup removes it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class ItemState:
     message: str | None = None
     duration: float = 0.0
     transport_failure: bool = False  # the test ended on a TransportError (see RunBound)
+    mark: int | None = None  # where the test began in the run's ledger (its data is removed after it)
 
     def absorb(self, report: pytest.TestReport, call: pytest.CallInfo[None]) -> None:
         self.duration += report.duration
@@ -93,7 +99,29 @@ def _failure_text(call: pytest.CallInfo[None]) -> str:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if not is_suite_item(item):
         return
-    item.stash[STATE_KEY] = ItemState(requirements=marker_ids(item))
+    item.stash[STATE_KEY] = ItemState(requirements=marker_ids(item), mark=harness_of(item.config).mark())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
+    """A fixture wider than one test: what it creates stays to the end of the run."""
+    registry = harness_of(request.config).registry
+    if fixturedef.scope == "function" or registry is None:
+        return (yield)
+    with registry.holding():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
+    try:
+        return (yield)
+    finally:
+        state = item_state(item)
+        if state is not None:
+            harness_of(item.config).remove_test_data(state.mark)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -71,6 +71,7 @@ class Harness:
         self.client_config: ClientConfig | None = None
         self.capabilities = Capabilities()
         self.registry: Registry | None = None
+        self._removal_clients: dict[str, Client] | None = None
         self.tracks: TrackAllocator | None = None
         self.cleanup_result: CleanupResult | None = None
         self.cleanup_error: str | None = None
@@ -219,6 +220,22 @@ class Harness:
 
     def has_user(self, user: str) -> bool:
         return bool(self._tokens.get(user))
+
+    # ---- after each test --------------------------------------------------------------------
+    def mark(self) -> int | None:
+        """Where a test begins in the run's ledger (None before the target started)."""
+        return self.registry.mark() if self.registry is not None else None
+
+    def remove_test_data(self, mark: int | None) -> None:
+        """Remove what the test that began at ``mark`` created (``Registry.remove_since``)."""
+        if mark is None or self.registry is None or self.registry.cleaned or not self.started:
+            return
+        if self._removal_clients is None:
+            self._removal_clients = {u: self.client(u) for u, tok in self._tokens.items() if tok}
+        try:
+            self.registry.remove_since(mark, self._removal_clients)
+        except Exception:  # noqa: BLE001 - an odd answer here is the end-of-run cleanup's to report
+            pass
 
     # ---- end -----------------------------------------------------------------------------------
     def cleanup(self) -> None:

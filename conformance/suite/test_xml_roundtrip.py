@@ -316,6 +316,7 @@ def test_xml_browse_answer_is_a_content_response(op, client, catalog, created, c
     """
     if op == "collection_browse":
         capabilities.require_browse()
+        builders.make_playlist(client, created, catalog, "xml-content")  # E30: none may be a 404
         r = client.collection_browse("playlists", max_items=1, accept="application/xml")
     else:
         capabilities.require_tracks_browse()

@@ -43,7 +43,7 @@ OTHER = "safety-bob-token-9a7c"
 TABLES = ("collection", "playlists", "playlist_tracks")
 RUN_TIMEOUT_S = 300
 GATE_TIMEOUT_S = 120
-FAULT_AT = 2500  # of about 4,300 requests in a quick run
+FAULT_AT = 1000  # of about 2,200 requests in a quick run
 
 
 @dataclass

@@ -53,6 +53,10 @@ class Subject:
         self.names: list[str] = []  # every Name a body carried, oldest first
         if op in ("playlist_update", "playlist_tracks_browse"):
             self.playlist = make_playlist(client, created, catalog, label, 1, capabilities=capabilities)
+        if op == "collection_browse":
+            # A collection with a track in it, whatever earlier tests left: an empty one may be
+            # answered 404 COLLECTION_NO_RESULT (E30), and a subject must be accepted by every reading.
+            add_tracks(client, catalog, 1)
 
     def changes(self) -> bool:
         return self.op in EDITS
