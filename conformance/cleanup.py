@@ -59,8 +59,8 @@ class CleanupResult:
 class Registry(Ownership):
     """The run's ledger of what it owns (:class:`~conformance.ownership.Ownership`) and its removal."""
 
-    def __init__(self, run_id: str, *, journal: Journal | None = None) -> None:
-        super().__init__(run_id, journal=journal)
+    def __init__(self, run_id: str, *, journal: Journal | None = None, tag: str | None = None) -> None:
+        super().__init__(run_id, journal=journal, tag=tag)
         self._why: dict[tuple[str, str, str], str] = {}  # (user, kind, key) -> why it is still there
         self._removed_now: set[tuple[str, str, str]] = set()  # (user, kind, key) removed by cleanup()
         self._removed_early: set[tuple[str, str, str]] = set()  # removed by remove_since()

@@ -4,7 +4,10 @@ The suite may be pointed at a real account, so everything it changes must be pro
 This module holds what that takes while the run is going on:
 
 * the *names* it gives what it creates: playlists are named ``conformance-<runid>-...``, so they
-  are recognisable (and found by a sweep) even when no answer reported their Id;
+  are recognisable (and found by a sweep) even when no answer reported their Id; a pytest-xdist
+  worker sharing a foreign target with the others adds its own tag (``conformance-<runid>-gw1-...``),
+  so that each worker tells its playlists from the other workers' (its sweep takes only its own,
+  and ``conformance.readback`` keeps only its own);
 * the *snapshot* of what the user had before the first test, read by browse (or, for
   ``groove-conformance cleanup``, the digests a journal kept of it);
 * the *guard*: the client refuses any update or delete that names something from the snapshot
@@ -50,9 +53,11 @@ class Ownership:
     (``sending``, ``observe``). The end-of-run removal (``conformance.cleanup.Registry``) extends it.
     """
 
-    def __init__(self, run_id: str, *, journal: Journal | None = None) -> None:
+    def __init__(self, run_id: str, *, journal: Journal | None = None, tag: str | None = None) -> None:
+        """``tag``: the xdist worker (``gw1``) when workers share one target, carried by every name."""
         self.run_id = run_id
-        self.prefix = f"{RUN_NAME_PREFIX}{run_id}-"
+        # every name of this process; every worker's name matches RUN_NAME_RE (the run's sweep)
+        self.prefix = f"{RUN_NAME_PREFIX}{run_id}-{tag}-" if tag else f"{RUN_NAME_PREFIX}{run_id}-"
         self.journal = journal
         self._names = itertools.count(1)
         self._playlists: dict[str, dict[str, str]] = {}  # user -> key -> id
@@ -62,6 +67,7 @@ class Ownership:
         self._before_playlists: dict[str, set[str]] = {}  # user -> keys (only when browsed)
         self._before_tracks: dict[str, set[str]] = {}
         self._before_digests: dict[str, set[str]] = {}  # user -> digests (from a journal's snapshot)
+        self._sent_names: set[str] = set()  # every playlist Name a create or update body carried
 
     # ---- names ---------------------------------------------------------------------
     def name(self, label: str = "playlist", *, length: int | None = None, fill: str = "x") -> str:
@@ -82,6 +88,10 @@ class Ownership:
         while utf16_units(out) < length:
             out += "x"
         return out
+
+    def sent_name(self, name: str) -> bool:
+        """Whether a playlist create or update of this process carried ``name`` (whatever made it)."""
+        return name in self._sent_names
 
     # ---- before the first test -------------------------------------------------------
     def snapshot(self, user: str, client: Client) -> bool:
@@ -119,6 +129,11 @@ class Ownership:
         """Whether ``user``'s data was read before the run (so the run can tell its own from theirs)."""
         return user in self._before_tracks or user in self._before_digests
 
+    def made(self, kind: str, item_id: str) -> bool:
+        """Whether this process ever created ``item_id`` ("playlist" or "track"), for any user."""
+        k = key(item_id)
+        return any(k in ids for (_, kind_of), ids in self._ever.items() if kind_of == kind)
+
     def preexisting(self, item_id: str) -> bool:
         """True when any user had ``item_id`` before the run (as far as browse could tell)."""
         k = key(item_id)
@@ -149,8 +164,11 @@ class Ownership:
         """Before an add goes out: its catalog IDs are pending until an answer accounts for them.
 
         Only where the user's data was read first: elsewhere a re-add could not tell the run's
-        track from the user's, so it would settle nothing.
+        track from the user's, so it would settle nothing. A playlist Name is kept (``sent_name``).
         """
+        if operation in ("playlist_create", "playlist_update") and isinstance(body, dict):
+            if isinstance(body.get("Name"), str):
+                self._sent_names.add(body["Name"])
         if operation != "collection_add" or not self.browsable(user) or not isinstance(body, dict):
             return
         ids = [i for i in as_list(body.get("TrackIds")) if isinstance(i, str) and i]

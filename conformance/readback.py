@@ -22,6 +22,16 @@ A playlist is looked up in a playlists browse by Id first and, when that Id is n
 unique run-generated Name it carries (E15: a server may list a playlist under another accepted form
 of its Id); :func:`playlist` takes the names to try.
 
+pytest-xdist workers running against one foreign target share its user's collection and playlists,
+and each one's whole-list checks (before/after a request, the state machine's model) would see
+what the others add and remove meanwhile: a false alarm. A browse item need not name the catalog
+ID it was added as (``OtherIds`` is optional; the emulator lists a fresh collection ID), and
+another worker learns its item's Id only when the answer arrives, so what is the *others'* cannot
+be told; what is *this worker's* can. So a worker's harness gives this module its view
+(:class:`Shared`, through :func:`share`) and every list read here keeps only what the worker can
+tell is its own or was there before the run. Without xdist, or against the embedded emulator (a
+server per worker), nothing is left out.
+
 On a target without the browse endpoints the read-back half of a scenario is skipped with
 :func:`need_browse` / :func:`need_tracks_browse`, after its wire-level checks have been recorded.
 """
@@ -36,8 +46,10 @@ import pytest
 
 from conformance import contract, judging
 from conformance.client import Client, Response
+from conformance.ids import key
 
 if TYPE_CHECKING:
+    from conformance.ownership import Ownership
     from conformance.plugin import Capabilities
     from conformance.verify import Verify
 
@@ -120,15 +132,65 @@ def _follow(
     raise ReadbackError(f"read-back of {what}: more than {MAX_PAGES} pages")
 
 
+@dataclass(frozen=True)
+class Shared:
+    """This xdist worker's view of a target the run's other workers use at the same time.
+
+    A list item is kept when this worker can tell it is its own or was there before the run:
+    a track whose ``Id`` or an ``OtherIds`` value is a catalog ID of this worker's share
+    (``share_keys``, ``ids.key`` form), or that the ledger created or found before the run; a
+    playlist named with this worker's prefix or with a Name it sent, or that the ledger created
+    or found before the run. Everything else may be another worker's, caught between its create
+    and the answer that would name it, so it is left out: no other worker's data reaches a
+    whole-list check (a miss is better than a false alarm). Other browse types are not filtered.
+    """
+
+    share_keys: frozenset[str]
+    own_prefix: str
+    ledger: Ownership
+
+    def keeps(self, kind: str, item: dict[str, Any]) -> bool:
+        if kind == "playlists":
+            name = item.get("Name")
+            if isinstance(name, str) and (name.startswith(self.own_prefix) or self.ledger.sent_name(name)):
+                return True
+            ids = [item.get("Id")]
+        elif kind == "tracks":
+            other = item.get("OtherIds")
+            ids = [item.get("Id"), *(other.values() if isinstance(other, dict) else ())]
+            if any(isinstance(i, str) and key(i) in self.share_keys for i in ids):
+                return True
+        else:
+            return True
+        made = kind.removesuffix("s")
+        return any(
+            isinstance(i, str) and (self.ledger.made(made, i) or self.ledger.preexisting(i)) for i in ids
+        )
+
+
+# One pytest process is one worker with one harness, which sets this when it starts and clears
+# it when it stops: the read-backs of every test of the process leave out the same things.
+_shared: Shared | None = None
+
+
+def share(view: Shared | None) -> None:
+    """Read every list from now on through ``view`` (None: whole, as the target lists it)."""
+    global _shared
+    _shared = view
+
+
 def collection_items(client: Client, kind: str = "tracks") -> list[dict[str, Any]]:
-    """Every item of a collection browse of ``kind`` (tracks, playlists, ...)."""
+    """Every item of a collection browse of ``kind`` (tracks, playlists, ...); on a target shared
+    with other xdist workers, only what this worker can tell is not theirs (:func:`share`)."""
     member = contract.BROWSE_MEMBERS[kind]
-    return _follow(
+    items = _follow(
         lambda token: client.collection_browse(kind, continuation_token=token),
         lambda body: body.get(member),
         f"the collection's {kind}",
         empty_404=True,
     )
+    view = _shared
+    return items if view is None else [i for i in items if view.keeps(kind, i)]
 
 
 def collection_track_ids(client: Client) -> list[str]:

@@ -5,7 +5,9 @@ It starts (or finds) the target: without ``--target`` the reference emulator in 
 the journal of what the run creates on a foreign target, snapshots the users' existing data so
 the run never touches it, hands out the catalog, builds the clients, and at the end removes what
 the run created and stops the emulator. Under pytest-xdist each worker has its own harness;
-``worker_output`` is what a worker tells the controller.
+``worker_output`` is what a worker tells the controller. Workers against one foreign target share
+its user's data: each takes a share of the catalog and a tag in its playlist names (:class:`Share`),
+and its read-backs keep only what it can tell is not the others' (``conformance.readback.share``).
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from conformance import readback
 from conformance.catalog_ids import DOCUMENT_VALID_TRACK_IDS
 from conformance.cleanup import CleanupResult, Registry
 from conformance.client import NONE, Client, ClientConfig
+from conformance.ids import key
 from conformance.journal import Journal, journal_path
 from conformance.plugin.bound import RunBound
 from conformance.plugin.probe import Capabilities, StartError, probe
@@ -42,6 +47,31 @@ class EmbeddedTarget(Protocol):
     url: str
 
     def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Share:
+    """This xdist worker's part of a foreign target that all the run's workers share.
+
+    Each worker takes every ``count``-th catalog ID from ``index`` on, so that no worker adds,
+    deletes or settles a track another one is using, and names its playlists with ``tag``, so that
+    each tells its own from the others'. (Against the embedded target each worker has an emulator
+    of its own, and no share.)
+    """
+
+    index: int
+    count: int
+
+    @property
+    def tag(self) -> str:
+        return f"gw{self.index}"
+
+    def mine(self, ids: list[str]) -> list[str]:
+        return ids[self.index :: self.count]
+
+    def view(self, ids: list[str], registry: Registry) -> readback.Shared:
+        """What this worker's read-backs keep (``readback.Shared``): its share, names, ledger."""
+        return readback.Shared(frozenset(key(i) for i in self.mine(ids)), registry.prefix, registry)
 
 
 def now() -> str:
@@ -139,13 +169,19 @@ class Harness:
                 profile=s.profile,
                 run_id=self.run_id,
             )
-        self.registry = Registry(self.run_id, journal=journal)
+        share = self._share()
+        self.registry = Registry(self.run_id, journal=journal, tag=share.tag if share else None)
         if self.capabilities.browse:
             ok = all(
                 self.registry.snapshot(user, self.client(user)) for user, tok in self._tokens.items() if tok
             )
             self.capabilities.snapshot = ok
-        self.tracks = self._tracks()
+        ids, source = self._catalog()
+        if share is not None:
+            readback.share(share.view(ids, self.registry))
+            ids = share.mine(ids)
+            source = f"{source}, share {share.index + 1} of {share.count} (one per worker)"
+        self.tracks = TrackAllocator(ids, source)
         self.started = True
 
     def _start_emulator(self) -> None:
@@ -185,24 +221,23 @@ class Harness:
         self._tokens = {"user": user, "other": other}
         self._developer = developer
 
-    def _tracks(self) -> TrackAllocator:
+    def _catalog(self) -> tuple[list[str], str]:
+        """The run's valid catalog IDs (every worker's), and where they come from."""
         s = self.settings
         if s.catalog_ids:
-            ids, source = list(s.catalog_ids), f"--catalog {s.catalog_file}"
-        elif self.embedded:
+            return list(s.catalog_ids), f"--catalog {s.catalog_file}"
+        if self.embedded:
             from conformance.emulator import builtin_catalog
 
-            ids, source = builtin_catalog(), "the emulator's built-in catalog"
-        else:
-            ids, source = list(DOCUMENT_VALID_TRACK_IDS), "the IDs the documents show as valid"
-        if self.worker and self.worker.startswith("gw") and self.worker[2:].isdigit() and not self.embedded:
-            # xdist workers share a foreign target's collection: each takes its own share of the
-            # catalog, so that no worker adds, deletes or settles a track another one is using.
-            # (Against the embedded target each worker has an emulator of its own.)
-            count = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), 1)
-            index = int(self.worker[2:])
-            ids, source = ids[index::count], f"{source}, share {index + 1} of {count} (one per worker)"
-        return TrackAllocator(ids, source)
+            return builtin_catalog(), "the emulator's built-in catalog"
+        return list(DOCUMENT_VALID_TRACK_IDS), "the IDs the documents show as valid"
+
+    def _share(self) -> Share | None:
+        """This worker's share of a foreign target shared with the run's other xdist workers."""
+        if self.embedded or not (self.worker and self.worker.startswith("gw") and self.worker[2:].isdigit()):
+            return None
+        count = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1), 1)
+        return Share(int(self.worker[2:]), count) if count > 1 else None
 
     # ---- clients -------------------------------------------------------------------------------
     def client(self, user: str = "user", transcript: list[Exchange] | None = None) -> Client:
@@ -251,6 +286,7 @@ class Harness:
 
     def stop(self) -> None:
         self.cleanup()
+        readback.share(None)
         if self.http is not None:
             self.http.close()
             self.http = None
