@@ -1,19 +1,24 @@
-"""Where does the suite's time go: the embedded emulator (process or thread), a separate one, the floor.
+"""Where does the suite's time go: embedded -n 1 and -n 2, a separate emulator, and the floor.
 
-Run: ``python bench/embedded_speed.py`` (about five minutes on two cores; ``--levels quick`` for
-one). For each level it prints, from one run, the wall time of ``pytest --pyargs conformance.suite``:
+Run: ``python bench/embedded_speed.py`` (a few minutes on two cores; ``--levels quick`` for one;
+``--repo DIR`` measures the suite of another checkout, e.g. a worktree of an older commit, for a
+before/after table). For each level it prints, from one run, the wall time of
+``pytest --pyargs conformance.suite``:
 
-1. embedded, the emulator in a child process of pytest (the default);
-2. embedded, the emulator in a thread of the pytest process (``GROOVE_EMBEDDED=thread``, as before
-   the child process): suite and server share one interpreter lock;
-3. foreign: an emulator started separately (``conformance.emulator.child``) and given as
+1. embedded, the emulator in a child process of pytest (the default), one pytest process;
+2. embedded under pytest-xdist ``-n 2`` (each worker its own emulator, records merged);
+3. with ``--thread``: embedded, the emulator in a thread of the pytest process
+   (``GROOVE_EMBEDDED=thread``, as before the child process): suite and server share one lock;
+4. foreign: an emulator started separately (``conformance.emulator.child``) and given as
    ``--target``, with its built-in catalog as ``--catalog`` (so that the same tests run: without
    it the tests needing many catalog IDs skip); it records every request it receives;
 
 then the number of HTTP exchanges of the foreign run and the time a bare ``httpx.Client`` needs to
 replay them, in order, one connection, against a fresh emulator started the same way: the floor
-(server time plus the least a client can spend), and the ratio suite / floor: what the suite's own
-work (pytest, generation, judging, transcripts) adds on top of the HTTP it needs.
+(server time plus the least a client can spend), and the ratios suite / floor (what the suite's own
+work — pytest, generation, judging, transcripts — adds on top of the HTTP it needs) and -n 1 / -n 2.
+At the end the figures as a Markdown table (the README's performance section). Exit 1 when any run
+failed: the time of a failing run means nothing.
 
 Numbers are wall-clock on a shared machine: compare the ratios within one run.
 """
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -46,10 +52,12 @@ def config_for(profile: str) -> EmulatorConfig:
     return EmulatorConfig(profile=profile, users=users)
 
 
-def suite(level: str, profile: str, env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall time, exit status and pytest's last line of one suite run."""
+def suite(level: str, profile: str, env: dict[str, str], workers: int = 0) -> tuple[float, int, str]:
+    """Wall time, exit status and pytest's last line of one suite run (``workers``: xdist's -n)."""
     cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-q", "-p", "no:cacheprovider"]
     cmd += ["--conformance-level", level, "--profile", profile]
+    if workers:
+        cmd += ["-n", str(workers)]
     started = time.monotonic()
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
     elapsed = time.monotonic() - started
@@ -96,30 +104,78 @@ def replay(record: Path, config: EmulatorConfig) -> tuple[int, float]:
         return len(requests), time.monotonic() - started
 
 
+@dataclass
+class Level:
+    """One level's figures (seconds unless said)."""
+
+    name: str
+    process: float = 0.0
+    two_workers: float = 0.0
+    thread: float | None = None
+    foreign: float = 0.0
+    exchanges: int = 0
+    floor: float = 0.0
+    exits: list[int] = field(default_factory=list)
+
+
+def measure(level: str, profile: str, thread: bool) -> Level:
+    EFFORTS[level]  # an unknown level fails here, not after minutes
+    out = Level(level)
+    print(f"\n== level {level}", flush=True)
+    out.process, rc, line = suite(level, profile, clean_env())
+    out.exits.append(rc)
+    print(f"embedded, own process, -n 1         {out.process:7.1f} s  exit {rc}  {line}", flush=True)
+    out.two_workers, rc, line = suite(level, profile, clean_env(), workers=2)
+    out.exits.append(rc)
+    print(f"embedded, -n 2 (an emulator each)   {out.two_workers:7.1f} s  exit {rc}  {line}", flush=True)
+    if thread:
+        out.thread, rc, line = suite(level, profile, {**clean_env(), EMBEDDED_MODE_VAR: "thread"})
+        out.exits.append(rc)
+        print(f"embedded, thread of pytest (before) {out.thread:7.1f} s  exit {rc}  {line}", flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        record = Path(scratch) / "requests.jsonl"
+        out.foreign, rc, line, config = foreign(level, profile, record)
+        out.exits.append(rc)
+        print(f"foreign, emulator started apart     {out.foreign:7.1f} s  exit {rc}  {line}", flush=True)
+        out.exchanges, out.floor = replay(record, config)
+    print(f"HTTP exchanges (foreign run)        {out.exchanges:7d}")
+    print(f"raw httpx replay of them (floor)    {out.floor:7.1f} s  ({out.exchanges / out.floor:,.0f} req/s)")
+    print(f"ratio foreign suite / floor         {out.foreign / out.floor:7.2f}")
+    print(f"ratio -n 1 / -n 2                   {out.process / out.two_workers:7.2f}")
+    return out
+
+
+def table(levels: list[Level]) -> str:
+    """The figures as the README's performance table rows (Markdown)."""
+    head = (
+        "| level | embedded, `-n 1` | embedded, `-n 2` | out of process (`--target`) | exchanges "
+        "| raw replay (floor) | suite / floor | `-n 1` / `-n 2` |"
+    )
+    rows = [head, "|---|---|---|---|---|---|---|---|"]
+    for x in levels:
+        rows.append(
+            f"| {x.name} | {x.process:.1f} s | {x.two_workers:.1f} s | {x.foreign:.1f} s | {x.exchanges:,} "
+            f"| {x.floor:.1f} s | {x.foreign / x.floor:.2f} | {x.process / x.two_workers:.2f} |"
+        )
+    return "\n".join(rows)
+
+
 def main() -> int:
+    global REPO
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="groove-2016")
     parser.add_argument("--levels", default="quick,standard")
+    parser.add_argument("--thread", action="store_true", help="also the emulator in a thread of pytest")
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help="the checkout whose suite runs (e.g. an old worktree)"
+    )
     args = parser.parse_args()
-    print(f"profile {args.profile}; {os.cpu_count()} CPUs; wall-clock seconds")
-    for level in args.levels.split(","):
-        EFFORTS[level]  # an unknown level fails here, not after minutes
-        print(f"\n== level {level}")
-        process, rc, line = suite(level, args.profile, clean_env())
-        print(f"embedded, own process (default)     {process:7.1f} s  exit {rc}  {line}")
-        thread, rc, line = suite(level, args.profile, {**clean_env(), EMBEDDED_MODE_VAR: "thread"})
-        print(f"embedded, thread of pytest (before) {thread:7.1f} s  exit {rc}  {line}")
-        with tempfile.TemporaryDirectory() as scratch:
-            record = Path(scratch) / "requests.jsonl"
-            separate, rc, line, config = foreign(level, args.profile, record)
-            print(f"foreign, emulator started apart     {separate:7.1f} s  exit {rc}  {line}")
-            count, floor = replay(record, config)
-        print(f"HTTP exchanges (foreign run)        {count:7d}")
-        print(f"raw httpx replay of them (floor)    {floor:7.1f} s  ({count / floor:,.0f} req/s)")
-        print(f"ratio thread / process              {thread / process:7.2f}")
-        print(f"ratio process / foreign             {process / separate:7.2f}")
-        print(f"ratio foreign suite / floor         {separate / floor:7.2f}")
-    return 0
+    REPO = args.repo.resolve()
+    print(f"profile {args.profile}; {os.cpu_count()} CPUs; suite of {REPO}; wall-clock seconds")
+    levels = [measure(level, args.profile, args.thread) for level in args.levels.split(",")]
+    print()
+    print(table(levels))
+    return 0 if all(rc == 0 for x in levels for rc in x.exits) else 1
 
 
 if __name__ == "__main__":

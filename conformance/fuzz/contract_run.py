@@ -28,7 +28,7 @@ from schemathesis.config import SchemathesisConfig
 from conformance import contract
 from conformance.fuzz.checks import Call, judge_call
 from conformance.fuzz.findings import Tally, Violation
-from conformance.fuzz.hypothesis_settings import REPRODUCIBLE, contract_settings, machine_settings
+from conformance.fuzz.hypothesis_settings import REPRODUCIBLE, contract_settings, links_settings
 from conformance.fuzz.oracle import expect
 from conformance.fuzz.pool import IdPool
 from conformance.fuzz.replay import render
@@ -175,7 +175,7 @@ def run_operation(env: Env, operation: str, mode: str) -> None:
         kwargs["media_type"] = "application/json"
     strategy = api_operation.as_strategy(**kwargs)
     pool = env.new_pool()
-    tally = Tally(env.verify, f"{mode} generated requests")
+    tally = Tally(env.verify, f"{mode} generated requests", shrink_budget_s=env.effort.shrink_budget_s)
     title = f"generated {mode} request of {operation}"
 
     @contract_settings(env.effort)
@@ -217,7 +217,9 @@ def tidy(env: Env, pool: IdPool) -> None:
 def run_links(env: Env) -> None:
     """Schemathesis' state machine over the links of openapi.yaml (create -> update -> delete, add -> ...)."""
     pool = env.new_pool()
-    tally = Tally(env.verify, "steps of the OpenAPI links state machine")
+    tally = Tally(
+        env.verify, "steps of the OpenAPI links state machine", shrink_budget_s=env.effort.shrink_budget_s
+    )
     base = load_schema().as_state_machine()
     title = "minimal failing sequence of the OpenAPI links state machine"
     followed: dict[str, int] = {}  # link name -> steps that followed it
@@ -253,7 +255,7 @@ def run_links(env: Env) -> None:
 
     final: Violation | None = None
     try:
-        Links.run(settings=machine_settings(env.effort))
+        Links.run(settings=links_settings(env.effort))
     except Exception as exc:  # noqa: BLE001 - see run_operation
         final = tally.outcome(exc)
     finally:

@@ -23,8 +23,6 @@ from conformance.judging import Finding
 if TYPE_CHECKING:
     from conformance.verify import Verify
 
-SHRINK_BUDGET_S = 10.0
-
 REPLAY_HEADING = "Replay (Python; tokens come from $GROOVE_USER_TOKEN etc.):"
 
 
@@ -69,7 +67,7 @@ class Tally:
     # Shrinking replays the failing example many times against the target; past this many seconds
     # after the first failure the examples stop sending requests and the smallest failure seen so
     # far is reported (Hypothesis then calls the run "flaky": the failure did not come back).
-    shrink_budget_s: float = SHRINK_BUDGET_S
+    shrink_budget_s: float = 10.0  # the effort level's (``Effort.shrink_budget_s``)
     first_failure_at: float | None = None
     best: Violation | None = None
     size: int = 0  # requests of the best failure

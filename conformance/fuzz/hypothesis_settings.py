@@ -40,9 +40,14 @@ def contract_settings(effort: Effort) -> settings:
 
 
 def machine_settings(effort: Effort) -> settings:
-    """Settings of a state machine: runs and steps per run."""
+    """Settings of the collection state machine: runs and steps per run."""
     return settings(
         max_examples=effort.state_machine_examples,
         stateful_step_count=effort.state_machine_steps,
         **_COMMON,
     )
+
+
+def links_settings(effort: Effort) -> settings:
+    """Settings of schemathesis' state machine over the OpenAPI links: runs and steps per run."""
+    return settings(max_examples=effort.links_examples, stateful_step_count=effort.links_steps, **_COMMON)

@@ -17,17 +17,47 @@ class Effort:
 
     name: str
     examples_per_operation: int  # generated examples per operation (schemathesis / Hypothesis)
-    state_machine_steps: int  # steps per run of a state machine
-    state_machine_examples: int  # runs of a state machine
+    state_machine_steps: int  # steps per run of the collection state machine
+    state_machine_examples: int  # runs of the collection state machine
+    links_steps: int  # steps per run of schemathesis' state machine over the OpenAPI links
+    links_examples: int  # runs of that state machine
+    # Seconds a failing generated test may spend shrinking its failure (replaying smaller versions
+    # against the target) before it reports the smallest seen so far, replay script included.
+    shrink_budget_s: float
 
 
+# quick's collection-machine budget is the smallest measured to find, alone, every emulator fault
+# that only that machine finds (tests/fuzz/test_acceptance.py runs them at quick): 10 steps x 5 runs
+# missed two of six. The links machine keeps 10 x 5 at quick: it only follows the links' data flow,
+# which the scenario files and the collection machine judge again. A quick run shrinks a failure
+# for 2 s: its replay script may be longer than standard's, which shrinks for 10 s.
 EFFORTS: dict[str, Effort] = {
-    "quick": Effort("quick", examples_per_operation=10, state_machine_steps=10, state_machine_examples=5),
+    "quick": Effort(
+        "quick",
+        examples_per_operation=10,
+        state_machine_steps=20,
+        state_machine_examples=10,
+        links_steps=10,
+        links_examples=5,
+        shrink_budget_s=2.0,
+    ),
     "standard": Effort(
-        "standard", examples_per_operation=50, state_machine_steps=25, state_machine_examples=20
+        "standard",
+        examples_per_operation=50,
+        state_machine_steps=25,
+        state_machine_examples=20,
+        links_steps=25,
+        links_examples=20,
+        shrink_budget_s=10.0,
     ),
     "thorough": Effort(
-        "thorough", examples_per_operation=250, state_machine_steps=50, state_machine_examples=100
+        "thorough",
+        examples_per_operation=250,
+        state_machine_steps=50,
+        state_machine_examples=100,
+        links_steps=50,
+        links_examples=100,
+        shrink_budget_s=30.0,
     ),
 }
 DEFAULT_EFFORT = "standard"

@@ -208,8 +208,8 @@ OPTIONS: tuple[Option, ...] = (
         choices=tuple(EFFORTS),
         default=DEFAULT_EFFORT,
         help="how many generated examples ({env}); default {default}",
-        doc="`quick`, `standard` (default) or `thorough`: how many generated examples and "
-        "state-machine steps",
+        doc="`quick`, `standard` (default) or `thorough`: how many generated examples, "
+        "state-machine runs and steps, and how long a failure is shrunk (`conformance/plugin/effort.py`)",
     ),
     Option(
         "--baseline",

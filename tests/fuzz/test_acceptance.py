@@ -2,7 +2,7 @@
 
 * Against the faithful emulator they find nothing, in both profiles (``standard`` here; ``thorough``
   under ``GROOVE_THOROUGH=1``), and they leave the user's own data exactly as it was.
-* Each emulator fault that breaks state is found by the state machine alone at ``standard``, under
+* Each emulator fault that breaks state is found by the state machine alone at ``quick``, under
   a requirement the fault breaks; the failure carries a replay script without any credential, and
   that script runs, against the same faulty server, with the tokens from the environment.
 * Faults in the answers themselves are found by the schemathesis tests alone at ``quick``.
@@ -133,7 +133,7 @@ def test_state_fault_found_by_the_state_machine_alone(
 ) -> None:
     target = start_target(profile, fault)
     run = run_suite(
-        [MACHINE], target=target, profile=profile, level="standard", report_dir=tmp_path, catalog=catalog_file
+        [MACHINE], target=target, profile=profile, level="quick", report_dir=tmp_path, catalog=catalog_file
     )
     assert run.returncode == 1, run.output[-3000:]
     assert set(run.failed()) & STATE_FAULTS[fault], (run.failed(), run.output[-3000:])

@@ -129,7 +129,7 @@ class MachineEnv:
     foreign_origin: list[Sent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.tally = Tally(self.verify, "state-machine steps")
+        self.tally = Tally(self.verify, "state-machine steps", shrink_budget_s=self.effort.shrink_budget_s)
 
     @property
     def can_delete_tracks(self) -> bool:
