@@ -32,32 +32,12 @@ class Effort:
 # which the scenario files and the collection machine judge again. A quick run shrinks a failure
 # for 2 s: its replay script may be longer than standard's, which shrinks for 10 s.
 EFFORTS: dict[str, Effort] = {
-    "quick": Effort(
-        "quick",
-        examples_per_operation=10,
-        state_machine_steps=20,
-        state_machine_examples=10,
-        links_steps=10,
-        links_examples=5,
-        shrink_budget_s=2.0,
-    ),
-    "standard": Effort(
-        "standard",
-        examples_per_operation=50,
-        state_machine_steps=25,
-        state_machine_examples=20,
-        links_steps=25,
-        links_examples=20,
-        shrink_budget_s=10.0,
-    ),
-    "thorough": Effort(
-        "thorough",
-        examples_per_operation=250,
-        state_machine_steps=50,
-        state_machine_examples=100,
-        links_steps=50,
-        links_examples=100,
-        shrink_budget_s=30.0,
-    ),
+    e.name: e
+    for e in (
+        # name, examples per operation, machine steps x runs, links steps x runs, shrink budget (s)
+        Effort("quick", 10, 20, 10, 10, 5, 2.0),
+        Effort("standard", 50, 25, 20, 25, 20, 10.0),
+        Effort("thorough", 250, 50, 100, 50, 100, 30.0),
+    )
 }
 DEFAULT_EFFORT = "standard"
