@@ -171,10 +171,15 @@ def _why(req: dict[str, Any]) -> str:
     return "no failing check recorded"
 
 
+# Read once, when this module is imported (collection, in pytest's main thread): the pool's
+# threads build each run's environment while the main thread sets and deletes PYTEST_CURRENT_TEST,
+# and iterating os.environ meanwhile raises KeyError (it did, in CI).
+_LEFT_OUT = ("PYTEST_ADDOPTS", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT")
+_BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_") and k not in _LEFT_OUT}
+
+
 def _clean_env(state_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_") and k != "PYTEST_ADDOPTS"}
-    env.pop("PYTEST_XDIST_WORKER", None)
-    env.pop("PYTEST_XDIST_WORKER_COUNT", None)
+    env = dict(_BASE_ENV)
     env["GROOVE_STATE_DIR"] = str(state_dir)  # journals of foreign-target runs stay in the temporary dir
     return env
 
