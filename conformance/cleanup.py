@@ -119,20 +119,15 @@ class Registry(Ownership):
                 for cid, verified in self._tracks.get(user, {}).values()
                 if verified and self._born.get((user, "track", key(cid)), 0) >= mark
             ]
+            counted = set(self._removed_now)  # cleanup()'s count; what is removed here goes early
             try:
-                for pid in playlists:
-                    r = client.playlist_delete({"Id": pid}, guard=False)
-                    if (200 <= r.status < 300 and not r.error) or r.status == 404:
-                        self._forget_playlist(user, pid)
-                        if r.status != 404:
-                            self._removed_early.add((user, "playlist", key(pid)))
-                if tracks:
-                    before = set(self._removed_now)
-                    self._delete_tracks(user, client, tracks)
-                    self._removed_early |= self._removed_now - before
-                    self._removed_now = before
+                self._remove_playlists(user, client, playlists)
+                self._delete_tracks(user, client, tracks)
             except TransportError:
-                continue  # left to cleanup(), which says why if it cannot remove it either
+                pass  # left to cleanup(), which says why if it cannot remove it either
+            finally:
+                self._removed_early |= self._removed_now - counted
+                self._removed_now = counted
 
     # ---- at the end --------------------------------------------------------------------
     def cleanup(self, clients: Mapping[str, Client], *, sweep: bool = True) -> CleanupResult:
@@ -194,8 +189,9 @@ class Registry(Ownership):
                 left.append((user, "catalog", tid, why))
         return left
 
-    def _remove_playlists(self, user: str, client: Client) -> None:
-        for pid in self.playlists(user):
+    def _remove_playlists(self, user: str, client: Client, pids: list[str] | None = None) -> None:
+        """Delete ``pids`` (default: every playlist the run holds for ``user``)."""
+        for pid in self.playlists(user) if pids is None else pids:
             r = client.playlist_delete({"Id": pid}, guard=False)
             if (200 <= r.status < 300 and not r.error) or r.status == 404:
                 self._forget_playlist(user, pid)  # 404: already gone (a test deleted it)

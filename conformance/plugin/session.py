@@ -256,6 +256,12 @@ class Harness:
     def has_user(self, user: str) -> bool:
         return bool(self._tokens.get(user))
 
+    def _user_clients(self) -> dict[str, Client]:
+        """A client per user with a token (no transcript): what removal and cleanup send as."""
+        if self._removal_clients is None:
+            self._removal_clients = {u: self.client(u) for u, tok in self._tokens.items() if tok}
+        return self._removal_clients
+
     # ---- after each test --------------------------------------------------------------------
     def mark(self) -> int | None:
         """Where a test begins in the run's ledger (None before the target started)."""
@@ -265,10 +271,8 @@ class Harness:
         """Remove what the test that began at ``mark`` created (``Registry.remove_since``)."""
         if mark is None or self.registry is None or self.registry.cleaned or not self.started:
             return
-        if self._removal_clients is None:
-            self._removal_clients = {u: self.client(u) for u, tok in self._tokens.items() if tok}
         try:
-            self.registry.remove_since(mark, self._removal_clients)
+            self.registry.remove_since(mark, self._user_clients())
         except Exception:  # noqa: BLE001 - an odd answer here is the end-of-run cleanup's to report
             pass
 
@@ -278,7 +282,7 @@ class Harness:
         if self.registry is None or self.registry.cleaned or not self.started:
             return
         try:
-            clients = {u: self.client(u) for u, tok in self._tokens.items() if tok}
+            clients = self._user_clients()
             self.cleanup_result = self.registry.cleanup(clients, sweep=self.capabilities.snapshot)
         except Exception as exc:  # noqa: BLE001 - cleanup must not hide the run's result
             self.registry.cleaned = True
