@@ -25,6 +25,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urljoin
@@ -263,6 +264,21 @@ class Ledger(Protocol):
         """What the answer says was created or removed."""
 
 
+class ChangeGate(Protocol):
+    """What keeps the xdist workers of one run on one foreign target out of each other's paged
+    reads (``conformance.worker_lock.WorkerLock``): a change waits while another worker pages."""
+
+    def changing(self) -> AbstractContextManager[None]:
+        """Around one request that may change data."""
+
+    def steady(self) -> AbstractContextManager[None]:
+        """Around a read of several pages: no other worker changes anything meanwhile."""
+
+
+# Requests that change nothing, so never wait on the gate.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 # --- the client --------------------------------------------------------------------------
 @dataclass
 class ClientConfig:
@@ -274,6 +290,7 @@ class ClientConfig:
     secrets: tuple[str, ...] = field(default=(), repr=False)  # every credential of the run
     timeout_s: float = DEFAULT_TIMEOUT_S
     namespace: str = "music"
+    gate: ChangeGate | None = field(default=None, repr=False, compare=False)  # workers sharing a target
 
 
 class Client:
@@ -327,6 +344,12 @@ class Client:
     @property
     def has_user(self) -> bool:
         return bool(self._user_token)
+
+    def steady(self) -> AbstractContextManager[None]:
+        """Around a read of several pages of the collection: on a target other xdist workers of
+        the run share, none of them changes anything until it ends (:class:`ChangeGate`)."""
+        gate = self.config.gate
+        return gate.steady() if gate is not None else nullcontext()
 
     # ---- operations ----------------------------------------------------------------
     def collection_add(self, track_ids: Sequence[str], **opts: Any) -> Response:
@@ -533,7 +556,9 @@ class Client:
         started = time.monotonic()
         deadline = started + timeout
         try:
-            answer = self._http.send(request, stream=True, follow_redirects=False)
+            gate = self.config.gate
+            with nullcontext() if gate is None or method.upper() in _READS else gate.changing():
+                answer = self._http.send(request, stream=True, follow_redirects=False)
             try:
                 chunks: list[bytes] = []
                 size = 0

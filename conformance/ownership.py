@@ -100,11 +100,22 @@ class Ownership:
         keys = listed_keys(client, "track")
         if playlists is None or keys is None:
             return False
-        self._before_playlists[user] = playlists
-        self._before_tracks[user] = keys
-        if self.journal:
-            self.journal.snapshot(user, keys)
+        self.adopt_snapshot(user, playlists, keys)
         return True
+
+    def adopt_snapshot(self, user: str, playlists: set[str], tracks: set[str]) -> None:
+        """What ``user`` had before the run (keys), read here or by the run's first xdist worker
+        on a target the workers share (``worker_lock.first_snapshot``)."""
+        self._before_playlists[user] = set(playlists)
+        self._before_tracks[user] = set(tracks)
+        if self.journal:
+            self.journal.snapshot(user, tracks)
+
+    def before(self, user: str) -> tuple[set[str], set[str]] | None:
+        """``user``'s playlist and track keys before the run, when they were read."""
+        if user not in self._before_tracks:
+            return None
+        return set(self._before_playlists.get(user, set())), set(self._before_tracks[user])
 
     def restore_snapshot(self, user: str, digests: set[str]) -> None:
         """What a journal's snapshot says the user had (``groove-conformance cleanup``)."""
@@ -300,8 +311,13 @@ def listed_keys(client: Client, kind: str) -> set[str] | None:
 def browse_all(client: Client, browse_type: str) -> list[dict] | None:
     """Every item of a collection browse, following continuation tokens; None when browse fails.
 
-    The member the answer lists them under is the contract's (``contract.BROWSE_MEMBERS``)."""
-    member = BROWSE_MEMBERS[browse_type]
+    The member the answer lists them under is the contract's (``contract.BROWSE_MEMBERS``); no
+    other xdist worker of the run changes anything while it pages (``Client.steady``)."""
+    with client.steady():
+        return _pages(client, browse_type, BROWSE_MEMBERS[browse_type])
+
+
+def _pages(client: Client, browse_type: str, member: str) -> list[dict] | None:
     items: list[dict] = []
     token: str | None = None
     seen: set[str] = set()

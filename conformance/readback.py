@@ -183,12 +183,13 @@ def collection_items(client: Client, kind: str = "tracks") -> list[dict[str, Any
     """Every item of a collection browse of ``kind`` (tracks, playlists, ...); on a target shared
     with other xdist workers, only what this worker can tell is not theirs (:func:`share`)."""
     member = contract.BROWSE_MEMBERS[kind]
-    items = _follow(
-        lambda token: client.collection_browse(kind, continuation_token=token),
-        lambda body: body.get(member),
-        f"the collection's {kind}",
-        empty_404=True,
-    )
+    with client.steady():  # no other worker's change shifts the pages meanwhile (worker_lock)
+        items = _follow(
+            lambda token: client.collection_browse(kind, continuation_token=token),
+            lambda body: body.get(member),
+            f"the collection's {kind}",
+            empty_404=True,
+        )
     view = _shared
     return items if view is None else [i for i in items if view.keeps(kind, i)]
 

@@ -7,7 +7,8 @@ the run never touches it, hands out the catalog, builds the clients, and at the 
 the run created and stops the emulator. Under pytest-xdist each worker has its own harness;
 ``worker_output`` is what a worker tells the controller. Workers against one foreign target share
 its user's data: each takes a share of the catalog and a tag in its playlist names (:class:`Share`),
-and its read-backs keep only what it can tell is not the others' (``conformance.readback.share``).
+its read-backs keep only what it can tell is not the others' (``conformance.readback.share``), and
+no change of one lands inside another's paged read (``conformance.worker_lock``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from conformance.plugin.bound import RunBound
 from conformance.plugin.probe import Capabilities, StartError, probe
 from conformance.plugin.tracks import TrackAllocator
 from conformance.profiles import Profile, get_profile
+from conformance.worker_lock import WorkerLock, open_lock
 
 if TYPE_CHECKING:
     import httpx
@@ -101,6 +103,7 @@ class Harness:
         self.client_config: ClientConfig | None = None
         self.capabilities = Capabilities()
         self.registry: Registry | None = None
+        self.worker_lock: WorkerLock | None = None  # workers sharing a foreign target
         self._removal_clients: dict[str, Client] | None = None
         self.tracks: TrackAllocator | None = None
         self.cleanup_result: CleanupResult | None = None
@@ -151,6 +154,8 @@ class Harness:
             self._start_emulator()
         import httpx
 
+        share = self._share()
+        self.worker_lock = open_lock(self.run_id) if share is not None else None
         self.http = httpx.Client()
         self.client_config = ClientConfig(
             base_url=self.base_url or "",
@@ -158,6 +163,7 @@ class Harness:
             developer_token=self._developer,
             secrets=tuple(self.secrets),
             timeout_s=s.request_timeout,
+            gate=self.worker_lock,
         )
         other = self.client("other") if self._tokens.get("other") else None
         self.capabilities = probe(self.client("user"), other)
@@ -169,13 +175,9 @@ class Harness:
                 profile=s.profile,
                 run_id=self.run_id,
             )
-        share = self._share()
         self.registry = Registry(self.run_id, journal=journal, tag=share.tag if share else None)
         if self.capabilities.browse:
-            ok = all(
-                self.registry.snapshot(user, self.client(user)) for user, tok in self._tokens.items() if tok
-            )
-            self.capabilities.snapshot = ok
+            self.capabilities.snapshot = self._snapshot(self.registry)
         ids, source = self._catalog()
         if share is not None:
             readback.share(share.view(ids, self.registry))
@@ -183,6 +185,27 @@ class Harness:
             source = f"{source}, share {share.index + 1} of {share.count} (one per worker)"
         self.tracks = TrackAllocator(ids, source)
         self.started = True
+
+    def _snapshot(self, registry: Registry) -> bool:
+        """Read what the users had before the run; False when it cannot be read. Workers sharing a
+        target take the first one's (``worker_lock``): a later worker's own read could already
+        hold an earlier one's data and take it for the user's."""
+        users = [user for user, token in self._tokens.items() if token]
+
+        def take() -> dict[str, tuple[set[str], set[str]]] | None:
+            if not all(registry.snapshot(user, self.client(user)) for user in users):
+                return None
+            return {user: before for user in users if (before := registry.before(user)) is not None}
+
+        if self.worker_lock is None:
+            return take() is not None
+        snap = self.worker_lock.first_snapshot(take)
+        if snap is None:
+            return False
+        for user, (playlists, tracks) in snap.items():
+            if registry.before(user) is None:
+                registry.adopt_snapshot(user, playlists, tracks)
+        return True
 
     def _start_emulator(self) -> None:
         """The embedded target: the reference emulator in a child process of this one.
@@ -294,6 +317,8 @@ class Harness:
         if self.http is not None:
             self.http.close()
             self.http = None
+        if self.worker_lock is not None:
+            self.worker_lock.close()
         if self.emulator is not None:
             try:
                 self.emulator.stop()

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from conformance.worker_lock import remove_files
+
 if TYPE_CHECKING:
     from xdist.workermanage import WorkerController
 
@@ -42,6 +44,10 @@ class XdistController:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: WorkerController) -> None:
         node.workerinput[RUN_ID_KEY] = self.harness.run_id
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Every worker is down: the lock and snapshot files of workers sharing a target go."""
+        remove_files(self.harness.run_id)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: WorkerController, error: object | None) -> None:
