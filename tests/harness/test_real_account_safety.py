@@ -264,11 +264,21 @@ def test_deletes_that_do_nothing_are_reported_and_cleaned_up_later(account, tmp_
     assert_no_credential(tmp_path, proc.stdout, proc.stderr, dry.stdout, done.stdout)
 
 
+# Ctrl-C as a terminal delivers it: the run starts with SIGINT's default handler even when this
+# process inherited SIGINT ignored (a job started in the background of a non-interactive shell
+# ignores it, and so would every process it starts), which would make the run finish normally.
+AS_FROM_A_TERMINAL = (
+    "import signal, sys, pytest; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.exit(pytest.main(sys.argv[1:]))"
+)
+
+
 def interrupt(account: Account, tmp_path: Path, gate: Gate, sig: int) -> tuple[int, str, str]:
     """Start the suite, and when the gated request has been served but not answered, signal it."""
     account.midway.gate = gate
+    python, _, _, *args = suite_args(account, tmp_path)  # python -m pytest ARGS
     proc = subprocess.Popen(
-        suite_args(account, tmp_path),
+        [python, "-c", AS_FROM_A_TERMINAL, *args],
         cwd=tmp_path,
         env=env_for(tmp_path),
         stdout=subprocess.PIPE,
