@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from conformance.emulator.app import build_app
 from conformance.emulator.catalog import builtin_catalog
-from conformance.emulator.child import ChildEmulator, start_in_process
+from conformance.emulator.child import ChildEmulator, PendingEmulator, spawn_in_process, start_in_process
 from conformance.emulator.config import EmulatorConfig
 from conformance.emulator.faults import FAULTS, INTEROP_FAULTS, Fault
 from conformance.emulator.server import RunningEmulator, start_in_thread
@@ -34,12 +34,14 @@ __all__ = [
     "FAULTS",
     "INTEROP_FAULTS",
     "Fault",
+    "PendingEmulator",
     "RunningEmulator",
     "VARIANTS",
     "Variant",
     "VariantSet",
     "builtin_catalog",
     "create_app",
+    "spawn_in_process",
     "start_in_process",
     "start_in_thread",
 ]

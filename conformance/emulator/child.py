@@ -104,6 +104,43 @@ def _read_line(stream: IO[str], timeout: float) -> str | None:
     return stream.readline()
 
 
+@dataclass
+class PendingEmulator:
+    """An emulator process that was started and told its config, not yet known to be serving.
+
+    Its start-up (Python, Starlette, uvicorn, SQLite: most of a second) runs while the parent
+    does something else, such as collecting the suite; :meth:`ready` then waits for its URL.
+    """
+
+    config: EmulatorConfig
+    _proc: subprocess.Popen[str] = field(repr=False)
+    _line: str | None = field(default=None, repr=False)  # what the write of the config gave
+
+    def ready(self, timeout: float = STARTUP_TIMEOUT_S) -> ChildEmulator:
+        """Wait until the child accepts connections; RuntimeError when it did not start."""
+        proc = self._proc
+        assert proc.stdout is not None
+        line = self._line if self._line is not None else _read_line(proc.stdout, timeout)
+        ready = _json_line(line or "")
+        if not ready.get("url"):
+            self.abandon()
+            if line is None:
+                raise RuntimeError("the emulator process did not start in time")
+            raise RuntimeError(
+                f"the emulator process failed to start (exit {proc.returncode}; see the log above)"
+            )
+        return ChildEmulator(str(ready["url"]), self.config, int(ready["pid"]), proc)
+
+    def abandon(self) -> None:
+        """Stop a child that will not be used (or did not start)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+
+
 def start_in_process(
     config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0, *, record: str | None = None
 ) -> ChildEmulator:
@@ -113,6 +150,13 @@ def start_in_process(
     JSON line per request it received (method, path, query, headers, body), every credential of
     the config replaced by ``SECRET_MARK`` and its index in ``secrets_of(config)``.
     """
+    return spawn_in_process(config, host, port, record=record).ready()
+
+
+def spawn_in_process(
+    config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0, *, record: str | None = None
+) -> PendingEmulator:
+    """Start the emulator's process and hand it ``config``, without waiting for it to serve."""
     # The child imports this package from where the parent did, installed or not.
     package_root = str(Path(__file__).resolve().parents[2])
     # Nothing of the harness's own settings (GROOVE_*: tokens among them): the child needs none.
@@ -133,19 +177,9 @@ def start_in_process(
     try:
         proc.stdin.write(json.dumps(request) + "\n")
         proc.stdin.flush()
-        line = _read_line(proc.stdout, STARTUP_TIMEOUT_S)
     except BrokenPipeError:
-        line = ""
-    ready = _json_line(line or "")
-    if not ready.get("url"):
-        proc.kill()
-        proc.wait()
-        if line is None:
-            raise RuntimeError("the emulator process did not start in time")
-        raise RuntimeError(
-            f"the emulator process failed to start (exit {proc.returncode}; see the log above)"
-        )
-    return ChildEmulator(str(ready["url"]), config, int(ready["pid"]), proc)
+        return PendingEmulator(config, proc, "")  # it died at once: ready() says so
+    return PendingEmulator(config, proc)
 
 
 SECRET_MARK = "<<secret:{}>>"

@@ -53,6 +53,7 @@ from conformance.plugin.items import (
     add_marker,
     level_of,
     marker_ids,
+    pytest_collect_file,
     pytest_collection_modifyitems,
     pytest_pycollect_makeitem,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "other_client",
     "profile",
     "pytest_addoption",
+    "pytest_collect_file",
     "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_fixture_setup",

@@ -14,6 +14,7 @@ project or any other) are left alone.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -73,6 +74,23 @@ def add_marker(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{MARKER}(*ids): the requirement IDs (conformance/requirements.yaml) this test checks"
     )
+
+
+def _suite_dir() -> Path:
+    import conformance.suite
+
+    return Path(conformance.suite.__file__).resolve().parent
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    """The suite's first file is about to be imported: the embedded emulator's process starts now,
+    so that its start-up overlaps the collection (``Harness.prepare``). Collecting only, or
+    another project's tests, starts nothing."""
+    config = parent.config
+    if config.option.collectonly or not file_path.name.startswith("test_"):
+        return
+    if file_path.suffix == ".py" and file_path.resolve().parent == _suite_dir():
+        harness_of(config).prepare()
 
 
 @pytest.hookimpl(wrapper=True)

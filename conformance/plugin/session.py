@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import httpx
     import pytest
 
+    from conformance.emulator import EmulatorConfig, PendingEmulator
     from conformance.plugin.options import Settings
     from conformance.records import Exchange, TestRecord
 
@@ -103,6 +104,8 @@ class Harness:
         self.client_config: ClientConfig | None = None
         self.capabilities = Capabilities()
         self.registry: Registry | None = None
+        self._config: EmulatorConfig | None = None  # the embedded emulator's
+        self._pending: PendingEmulator | None = None  # its process, started early (``prepare``)
         self.worker_lock: WorkerLock | None = None  # workers sharing a foreign target
         self._removal_clients: dict[str, Client] | None = None
         self.tracks: TrackAllocator | None = None
@@ -214,35 +217,65 @@ class Harness:
         lock (``bench/suite_speed.py``). Each xdist worker starts its own. ``GROOVE_EMBEDDED=thread``
         serves it from a thread of this process instead, as before (for comparisons).
         """
-        s = self.settings
         try:
-            from conformance.emulator import EmulatorConfig, start_in_process, start_in_thread
+            from conformance.emulator import start_in_thread
         except ImportError as exc:
             raise StartError(
                 f"no --target given and the reference emulator is not available ({exc})"
             ) from None
-        user = s.user_token or secrets.token_urlsafe(24)
-        other = s.other_user_token or secrets.token_urlsafe(24)
-        developer = s.developer_token or (
-            secrets.token_urlsafe(24) if self.profile.needs_developer_token else None
-        )
-        catalog = list(s.catalog_ids) if s.catalog_ids else None
+        config = self._embedded_config()
+        pending, self._pending = self._pending, None
         try:
-            start = start_in_thread if os.environ.get(EMBEDDED_MODE_VAR) == "thread" else start_in_process
-            emulator: EmbeddedTarget = start(
-                EmulatorConfig(
-                    profile=s.profile,
-                    users={"user": user, "other": other},
-                    developer_token=developer,
-                    catalog=catalog,
-                )
-            )
+            if os.environ.get(EMBEDDED_MODE_VAR) == "thread":
+                emulator: EmbeddedTarget = start_in_thread(config)
+            else:
+                emulator = (pending or self._spawn(config)).ready()
         except Exception as exc:  # noqa: BLE001 - any failure to start is one line for the user
             raise StartError(f"the embedded emulator did not start: {type(exc).__name__}: {exc}") from None
         self.emulator = emulator
         self.base_url = emulator.url.rstrip("/")
-        self._tokens = {"user": user, "other": other}
-        self._developer = developer
+        self._tokens = dict(config.users)
+        self._developer = config.developer_token
+
+    def _embedded_config(self) -> EmulatorConfig:
+        """The embedded emulator's config: the given tokens, or fresh ones (made once)."""
+        if self._config is None:
+            from conformance.emulator import EmulatorConfig
+
+            s = self.settings
+            developer = s.developer_token or (
+                secrets.token_urlsafe(24) if self.profile.needs_developer_token else None
+            )
+            self._config = EmulatorConfig(
+                profile=s.profile,
+                users={
+                    "user": s.user_token or secrets.token_urlsafe(24),
+                    "other": s.other_user_token or secrets.token_urlsafe(24),
+                },
+                developer_token=developer,
+                catalog=list(s.catalog_ids) if s.catalog_ids else None,
+            )
+        return self._config
+
+    @staticmethod
+    def _spawn(config: EmulatorConfig) -> PendingEmulator:
+        from conformance.emulator import spawn_in_process
+
+        return spawn_in_process(config)
+
+    def prepare(self) -> None:
+        """Start the embedded emulator's process early (when the suite's first file is collected),
+        so that its start-up runs on the other core while this process collects; ``start`` then
+        only waits for it. Nothing for a foreign target, a thread-served emulator, or a second call.
+        """
+        if self.settings.target or self.started or self._pending is not None:
+            return
+        if os.environ.get(EMBEDDED_MODE_VAR) == "thread":
+            return
+        try:
+            self._pending = self._spawn(self._embedded_config())
+        except Exception:  # noqa: BLE001 - start() tries again and reports the failure in one line
+            self._pending = None
 
     def _catalog(self) -> tuple[list[str], str]:
         """The run's valid catalog IDs (every worker's), and where they come from."""
@@ -319,6 +352,9 @@ class Harness:
             self.http = None
         if self.worker_lock is not None:
             self.worker_lock.close()
+        if self._pending is not None:  # started early, and no test needed it
+            self._pending.abandon()
+            self._pending = None
         if self.emulator is not None:
             try:
                 self.emulator.stop()

@@ -129,3 +129,51 @@ def test_the_benchmark_record_keeps_every_request_and_no_credential(tmp_path):
     sent = [json.loads(line) for line in text.splitlines()]
     assert [json.loads(x["body"])["Name"] for x in sent] == ["one", "two"]
     assert all(x["method"] == "POST" and x["path"].endswith("/playlists/create") for x in sent)
+
+
+# Seen by a plugin of the run: the emulator's process when the collection ends (before the
+# harness starts), and the one the tests use; written down at each step.
+EARLY = """
+import json, os
+import pytest
+from conformance.plugin import harness_of
+
+seen = {}
+
+def _write():
+    with open(os.environ["PROBE_OUT"], "w") as f:
+        json.dump(seen, f)
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    pending = harness_of(config)._pending
+    seen["early_pid"] = pending._proc.pid if pending is not None else None
+    _write()
+
+def pytest_runtest_teardown(item):
+    seen["used_pid"] = harness_of(item.config).emulator.pid
+    _write()
+"""
+
+
+def run_early(pytester, tmp_path, monkeypatch, selection: str) -> tuple[pytest.RunResult, dict]:
+    out = tmp_path / "early.json"
+    pytester.makepyfile(early_probe=EARLY)
+    monkeypatch.setenv("PROBE_OUT", str(out))
+    args = ["--pyargs", "conformance.suite", "-k", selection, "-p", "early_probe", "-p", "no:cacheprovider"]
+    result = pytester.runpytest_subprocess(*args, "--report-dir", str(tmp_path / "report"))
+    return result, json.loads(out.read_text())
+
+
+def test_the_emulator_process_starts_while_the_suite_is_collected(pytester, tmp_path, monkeypatch):
+    result, seen = run_early(pytester, tmp_path, monkeypatch, "test_smoke_auth")
+    assert result.ret == 0, result.stdout.str()[-2000:]
+    assert seen["early_pid"] is not None and seen["early_pid"] == seen["used_pid"]
+    assert gone(seen["used_pid"], timeout=0)
+
+
+def test_an_early_emulator_that_no_test_needs_is_stopped(pytester, tmp_path, monkeypatch):
+    result, seen = run_early(pytester, tmp_path, monkeypatch, "no_such_test_zz")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert seen["early_pid"] is not None and "used_pid" not in seen
+    assert gone(seen["early_pid"], timeout=0)
