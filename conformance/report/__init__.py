@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +91,7 @@ def run_scrubber(run: RunInfo, records: Iterable[TestRecord], secrets: Iterable[
 
 def redacted_exchange(exchange: Exchange, scrub: Scrubber) -> dict[str, Any]:
     """One exchange as report.json holds it: every credential scrubbed, plus its curl repro."""
-    data = asdict(exchange)
+    data = exchange.to_dict()
     for key in NOT_IN_REPORT:
         del data[key]
     data["url"] = scrub.url(exchange.url)

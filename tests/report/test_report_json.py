@@ -98,3 +98,15 @@ def test_catalogue_defaults_to_the_project_catalogue() -> None:
     judged = {q["id"] for q in report["requirements"]} | set(report["not_applicable"])
     assert judged == set(catalogue)
     assert all(q["verdict"] == "not-tested" for q in report["requirements"])
+
+
+def test_a_record_as_a_dict_is_what_asdict_gives_and_round_trips() -> None:
+    from dataclasses import asdict
+
+    for record in fake_records():
+        data = record.to_dict()
+        assert data == asdict(record)
+        assert records.TestRecord.from_dict(data) == record
+        if record.exchanges:  # a copy: changing the dict leaves the record alone
+            data["exchanges"][0]["request_headers"]["x-changed"] = "1"
+            assert "x-changed" not in record.exchanges[0].request_headers
