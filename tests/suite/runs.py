@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - not POSIX: every pool runs its own run
 
 import conformance.suite
 from conformance.emulator import builtin_catalog
+from tests.unused_plugins import ADDOPTS
 
 SUITE_DIR = Path(conformance.suite.__file__).resolve().parent
 # The suite's fuzzing files (schemathesis over openapi.yaml, the state machine): not scenarios.
@@ -181,6 +182,7 @@ _BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_") 
 def _clean_env(state_dir: Path) -> dict[str, str]:
     env = dict(_BASE_ENV)
     env["GROOVE_STATE_DIR"] = str(state_dir)  # journals of foreign-target runs stay in the temporary dir
+    env["PYTEST_ADDOPTS"] = ADDOPTS  # none of the outer session's options; no unused plugins
     return env
 
 
