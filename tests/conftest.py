@@ -10,6 +10,10 @@ The runs of the suite these tests start leave out the pytest plugins nothing her
 
 import os
 
+# Imported here as respx's pytest plugin did before it was left out (``unused_plugins.py``): the
+# in-process pytester runs restore sys.modules when they end, and a module of httpx/httpcore first
+# imported during one would be dropped, and imported again as other classes, afterwards.
+import respx  # noqa: F401
 from hypothesis import settings
 
 try:

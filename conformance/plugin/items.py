@@ -76,10 +76,8 @@ def add_marker(config: pytest.Config) -> None:
     )
 
 
-def _suite_dir() -> Path:
-    import conformance.suite
-
-    return Path(conformance.suite.__file__).resolve().parent
+# The suite's directory, found without importing it (nothing outside the suite does).
+SUITE_DIR = (Path(__file__).resolve().parents[1] / "suite").resolve()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
@@ -89,7 +87,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
     config = parent.config
     if config.option.collectonly or not file_path.name.startswith("test_"):
         return
-    if file_path.suffix == ".py" and file_path.resolve().parent == _suite_dir():
+    if file_path.suffix == ".py" and file_path.resolve().parent == SUITE_DIR:
         harness_of(config).prepare()
 
 

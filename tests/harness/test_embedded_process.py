@@ -60,7 +60,9 @@ def run_probe(pytester, tmp_path) -> dict:
     pytester.makepyfile(test_probe=PROBE)
     os.environ["PROBE_OUT"] = str(out)
     try:
-        result = pytester.runpytest("-p", "no:cacheprovider", "--user-token", TOKEN)
+        # In a process of its own: an in-process run would drop, when it ends, every module first
+        # imported during it (pytester restores sys.modules), and the checks below use them.
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--user-token", TOKEN)
     finally:
         del os.environ["PROBE_OUT"]
     result.assert_outcomes(passed=1)
