@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -162,8 +163,8 @@ def test_the_probe_takes_every_emulator_fault_and_variant_for_a_groove_api(profi
     cases = [{"fault": f} for f in FAULTS] + [
         {"variants": (v,)} for v, spec in VARIANTS.items() if profile_name in spec.profiles
     ]
-    stopped = []
-    for case in cases:
+
+    def stopped_by_the_rule(case: dict) -> str | None:
         emulator = start_in_thread(
             EmulatorConfig(profile=profile_name, users={"u": USER}, developer_token=OTHER, **case)
         )
@@ -172,10 +173,17 @@ def test_the_probe_takes_every_emulator_fault_and_variant_for_a_groove_api(profi
             probe(client)
         except StartError as exc:
             if "Groove API" in str(exc) or "does not serve" in str(exc):
-                stopped.append((case, str(exc)))
+                return str(exc)
         finally:
             client.close()
             emulator.stop()
+        return None
+
+    # Several at once: most of each case is the server's start and stop, waiting, not working.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(stopped_by_the_rule, cases))
+    stopped = [(case, why) for case, why in zip(cases, outcomes, strict=True) if why is not None]
+    assert len(outcomes) == len(cases)
     assert not stopped, stopped
 
 
