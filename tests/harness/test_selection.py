@@ -110,6 +110,7 @@ def test_rerun_failed_runs_the_tests_of_the_failed_requirements_only(tmp_path: P
         "GROOVE_USER_TOKEN": USER,
         "GROOVE_OTHER_USER_TOKEN": OTHER,
         "GROOVE_CATALOG": str(catalog),
+        "GROOVE_CONFORMANCE_LEVEL": "quick",  # what is selected is the point, not how hard it tries
     }
     baseline = tmp_path / "baseline.yaml"
     # Everything the fault breaks but ADD-LIMIT-100 is an expected failure: only it is re-run.

@@ -125,7 +125,7 @@ def seeded_target():
 def test_foreign_target_keeps_existing_data_and_removes_its_own(tmp_path, seeded_target):
     emu, client, playlist, track = seeded_target
     proc = run(
-        pytest_suite("-q", "--target", emu.url, "-k", "smoke or playlist"),
+        pytest_suite("-q", "--target", emu.url, "-k", "smoke or playlist", "--conformance-level", "quick"),
         tmp_path,
         GROOVE_USER_TOKEN=USER,
         GROOVE_OTHER_USER_TOKEN=OTHER,
