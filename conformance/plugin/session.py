@@ -226,7 +226,7 @@ class Harness:
         config = self._embedded_config()
         pending, self._pending = self._pending, None
         try:
-            if os.environ.get(EMBEDDED_MODE_VAR) == "thread":
+            if self._in_thread:
                 emulator: EmbeddedTarget = start_in_thread(config)
             else:
                 emulator = (pending or self._spawn(config)).ready()
@@ -257,6 +257,11 @@ class Harness:
             )
         return self._config
 
+    @property
+    def _in_thread(self) -> bool:
+        """``GROOVE_EMBEDDED=thread``: the embedded emulator serves from a thread of this process."""
+        return os.environ.get(EMBEDDED_MODE_VAR) == "thread"
+
     @staticmethod
     def _spawn(config: EmulatorConfig) -> PendingEmulator:
         from conformance.emulator import spawn_in_process
@@ -268,9 +273,7 @@ class Harness:
         so that its start-up runs on the other core while this process collects; ``start`` then
         only waits for it. Nothing for a foreign target, a thread-served emulator, or a second call.
         """
-        if self.settings.target or self.started or self._pending is not None:
-            return
-        if os.environ.get(EMBEDDED_MODE_VAR) == "thread":
+        if self.settings.target or self.started or self._pending is not None or self._in_thread:
             return
         try:
             self._pending = self._spawn(self._embedded_config())
