@@ -6,6 +6,11 @@ XML codec and the suite read it from here.  The files are reached through
 carries them too.  Loads are cached; callers get copies, so nobody can change the shared
 contract by mutating what they were given.
 
+Validation runs twice only when it fails: a compiled validator (``jsonschema_rs``) answers "valid"
+for the common case in microseconds, and any other answer (invalid, or an instance or schema it
+cannot take) goes to ``jsonschema``, whose messages are the ones reported. So the fast path can
+only skip work, never add a finding: a verdict is always jsonschema's.
+
 Validation messages name the failing place as a JSON path (``$.TrackActionResults[0].InputId``)
 and the JSON Schema keyword that failed, in brackets, so that a report reader sees at once
 what is wrong and tests can tell one reason from another.
@@ -22,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -136,8 +143,53 @@ def _pointer_validator(pointer: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"{OPENAPI_URI}#{pointer}"}, registry=_registry())
 
 
+@functools.cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    resources = [(s["$id"], s) for s in _schemas().values()]
+    return jsonschema_rs.Registry([*resources, (OPENAPI_URI, _openapi())])
+
+
+@functools.cache
+def _fast_validator(ref: str) -> jsonschema_rs.Validator | None:
+    """The compiled twin of the jsonschema validator of the schema at URI ``ref`` (formats not
+    asserted, as there; no network); None when it cannot compile it (then every instance takes
+    the slow path)."""
+    try:
+        return jsonschema_rs.Draft202012Validator(
+            {"$ref": ref}, registry=_fast_registry(), validate_formats=False, offline=True
+        )
+    except Exception:  # noqa: BLE001 - any failure to compile only means no fast path
+        return None
+
+
+def _plain_json(value: Any) -> bool:
+    """Only the types json.loads makes: the two validators agree on nothing else (a tuple is an
+    array to jsonschema_rs and not to jsonschema)."""
+    if value is None or isinstance(value, (str, int, float)):  # bool is an int
+        return True
+    if type(value) is list:
+        return all(_plain_json(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+    return False
+
+
+def _surely_valid(ref: str, instance: Any) -> bool:
+    """True when the compiled validator accepts ``instance``; False for anything else (invalid,
+    or not something it can judge): the caller then asks jsonschema."""
+    fast = _fast_validator(ref)
+    if fast is None or not _plain_json(instance):
+        return False
+    try:
+        return bool(fast.is_valid(instance))
+    except Exception:  # noqa: BLE001 - an instance it cannot take: jsonschema judges it
+        return False
+
+
 def validate(name: str, instance: Any) -> list[str]:
     """Validate ``instance`` against schema ``name``: ``[]`` when valid, else readable messages."""
+    if _surely_valid(_schema(name)["$id"], instance):
+        return []
     return _messages(_validator(name).iter_errors(instance))
 
 
@@ -151,6 +203,8 @@ def validate_request(operation_id: str, instance: Any) -> list[str]:
     if "requestBody" not in op:
         raise ContractError(f"operation {operation_id!r} takes no request body")
     pointer = f"{_operation_pointer(operation_id)}/requestBody/content/application~1json/schema"
+    if _surely_valid(f"{OPENAPI_URI}#{quote(pointer, safe='/~')}", instance):  # a URI: {} escaped
+        return []
     return _messages(_pointer_validator(pointer).iter_errors(instance))
 
 
