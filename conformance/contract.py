@@ -26,16 +26,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from conformance.yaml_files import load_safe
+
+if TYPE_CHECKING:  # imported where used: a run whose answers all validate never needs them
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 CONTRACT_DIR = Path(__file__).resolve().parent / "_contract"
 OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
@@ -99,6 +100,9 @@ def _schemas() -> dict[str, dict[str, Any]]:
 
 @functools.cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [
         (s["$id"], Resource.from_contents(s, default_specification=DRAFT202012)) for s in _schemas().values()
     ]
@@ -134,12 +138,16 @@ def _schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_schema(name), registry=_registry())
 
 
 @functools.cache
 def _pointer_validator(pointer: str) -> Draft202012Validator:
     """A validator for the schema at ``pointer`` inside openapi.yaml (refs resolve from there)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": f"{OPENAPI_URI}#{pointer}"}, registry=_registry())
 
 
@@ -214,6 +222,8 @@ def validate_query(operation_id: str, params: Mapping[str, str]) -> list[str]:
     Parameters the operation does not declare (``accessToken``, ``jsonp``, ...) are not judged
     here.  Integer parameters must be written as integers (``maxItems=1``).
     """
+    from jsonschema import Draft202012Validator
+
     out: list[str] = []
     for name, raw in params.items():
         schema = query_parameter_schema(operation_id, name)
