@@ -2,7 +2,10 @@
 
 ``schemathesis`` (the suite drives schemathesis itself, not through its pytest plugin), ``respx``
 (the tests call ``respx.mock``, not its fixture) and ``anyio`` register pytest plugins that every
-pytest process imports at start: about a second of CPU (``python -X importtime``), paid again by
+pytest process imports at start, and Hypothesis's (``hypothesispytest``: the suite's generated
+tests call Hypothesis themselves, no test of a run is a ``@given`` one) imports all of Hypothesis
+in its terminal summary, even in a run of scenario files: together over a second of CPU
+(``python -X importtime``), paid again by
 each of the well over a hundred runs of the suite these tests start. Every such run gets
 ``PYTEST_ADDOPTS`` with them left out (``conftest.py`` sets it for the runs that inherit this
 process's environment; ``suite/runs.py`` for its own). The verdicts are the same without them.
@@ -10,7 +13,7 @@ process's environment; ``suite/runs.py`` for its own). The verdicts are the same
 
 from __future__ import annotations
 
-UNUSED = ("schemathesis", "respx", "anyio")
+UNUSED = ("schemathesis", "respx", "anyio", "hypothesispytest")
 ADDOPTS = " ".join(f"-p no:{name}" for name in UNUSED)
 
 
