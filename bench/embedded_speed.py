@@ -13,7 +13,10 @@ before/after table). For each level it prints, from one run, the wall time of
    ``--target``, with its built-in catalog as ``--catalog`` (so that the same tests run: without
    it the tests needing many catalog IDs skip); it records every request it receives;
 
-then the number of HTTP exchanges of the foreign run and the time a bare ``httpx.Client`` needs to
+in that foreign run, the CPU seconds of each side (the pytest process, from its rusage; the
+emulator's process, from ``/proc``, Linux only), per exchange: what each side costs, and what the
+wall time holds beyond both (waiting to be scheduled on a shared machine); then the number of HTTP
+exchanges of the foreign run and the time a bare ``httpx.Client`` needs to
 replay them, in order, one connection, against a fresh emulator started the same way: the floor
 (server time plus the least a client can spend), and the ratios suite / floor (what the suite's own
 work — pytest, generation, judging, transcripts — adds on top of the HTTP it needs) and -n 1 / -n 2.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import subprocess
 import sys
@@ -69,7 +73,24 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("GROOVE_")}
 
 
-def foreign(level: str, profile: str, record: Path) -> tuple[float, int, str, EmulatorConfig]:
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a live process has used so far; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def foreign(
+    level: str, profile: str, record: Path, cpu: dict[str, float | None]
+) -> tuple[float, int, str, EmulatorConfig]:
+    """The suite against a separately started emulator; ``cpu`` gets each side's CPU seconds."""
     config = config_for(profile)
     env = clean_env()
     catalog = record.with_name("catalog.txt")
@@ -81,7 +102,13 @@ def foreign(level: str, profile: str, record: Path) -> tuple[float, int, str, Em
         env["GROOVE_OTHER_USER_TOKEN"] = config.users["other"]
         if config.developer_token:
             env["GROOVE_DEVELOPER_TOKEN"] = config.developer_token
+        server_before, suite_before = process_cpu(emulator.pid), children_cpu()
         elapsed, rc, line = suite(level, profile, env)
+        server_after = process_cpu(emulator.pid)
+        cpu["suite"] = children_cpu() - suite_before
+        cpu["emulator"] = (
+            None if server_after is None or server_before is None else server_after - server_before
+        )
     return elapsed, rc, line, config
 
 
@@ -115,6 +142,7 @@ class Level:
     foreign: float = 0.0
     exchanges: int = 0
     floor: float = 0.0
+    cpu: dict[str, float | None] = field(default_factory=dict)  # "suite", "emulator": CPU seconds
     exits: list[int] = field(default_factory=list)
 
 
@@ -134,13 +162,19 @@ def measure(level: str, profile: str, thread: bool) -> Level:
         print(f"embedded, thread of pytest (before) {out.thread:7.1f} s  exit {rc}  {line}", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         record = Path(scratch) / "requests.jsonl"
-        out.foreign, rc, line, config = foreign(level, profile, record)
+        out.foreign, rc, line, config = foreign(level, profile, record, out.cpu)
         out.exits.append(rc)
         print(f"foreign, emulator started apart     {out.foreign:7.1f} s  exit {rc}  {line}", flush=True)
         out.exchanges, out.floor = replay(record, config)
     print(f"HTTP exchanges (foreign run)        {out.exchanges:7d}")
     print(f"raw httpx replay of them (floor)    {out.floor:7.1f} s  ({out.exchanges / out.floor:,.0f} req/s)")
     print(f"ratio foreign suite / floor         {out.foreign / out.floor:7.2f}")
+    per = 1000 / max(out.exchanges, 1)
+    for side in ("suite", "emulator"):
+        used = out.cpu.get(side)
+        if used is not None:
+            print(f"CPU of the {side:<9} (foreign run) {used:7.1f} s  ({used * per:.2f} ms per exchange)")
+    print(f"wall per exchange (foreign run)     {out.foreign * per:7.2f} ms")
     print(f"ratio -n 1 / -n 2                   {out.process / out.two_workers:7.2f}")
     return out
 
@@ -149,13 +183,17 @@ def table(levels: list[Level]) -> str:
     """The figures as the README's performance table rows (Markdown)."""
     head = (
         "| level | embedded, `-n 1` | embedded, `-n 2` | out of process (`--target`) | exchanges "
-        "| raw replay (floor) | suite / floor | `-n 1` / `-n 2` |"
+        "| raw replay (floor) | suite / floor | `-n 1` / `-n 2` | CPU per exchange, suite / emulator |"
     )
-    rows = [head, "|---|---|---|---|---|---|---|---|"]
+    rows = [head, "|---|---|---|---|---|---|---|---|---|"]
     for x in levels:
+        per = 1000 / max(x.exchanges, 1)
+        cpu = " / ".join(
+            "?" if x.cpu.get(k) is None else f"{x.cpu[k] * per:.2f}" for k in ("suite", "emulator")
+        )
         rows.append(
             f"| {x.name} | {x.process:.1f} s | {x.two_workers:.1f} s | {x.foreign:.1f} s | {x.exchanges:,} "
-            f"| {x.floor:.1f} s | {x.foreign / x.floor:.2f} | {x.process / x.two_workers:.2f} |"
+            f"| {x.floor:.1f} s | {x.foreign / x.floor:.2f} | {x.process / x.two_workers:.2f} | {cpu} ms |"
         )
     return "\n".join(rows)
 
