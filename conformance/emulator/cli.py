@@ -106,7 +106,7 @@ def main(args: argparse.Namespace) -> int:
     import uvicorn
 
     from conformance.emulator.app import build_app
-    from conformance.emulator.server import bind_socket, server_url
+    from conformance.emulator.server import bind_socket, server_url, uvicorn_config
 
     try:
         users = (
@@ -144,6 +144,6 @@ def main(args: argparse.Namespace) -> int:
     if profile.name == XBOX_2013.name:
         lines.append(f"developer token (accessToken=Bearer+...): {config.developer_token}")
     print("\n".join(lines), flush=True)
-    server = uvicorn.Server(uvicorn.Config(build_app(config), log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn_config(build_app(config)))
     server.run(sockets=[sock])
     return 0

@@ -32,6 +32,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from conformance.emulator.app import build_app
@@ -108,6 +109,12 @@ class LenientLineEnds(HttpToolsProtocol):
             pass
 
 
+def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration of every server started here and by ``groove-conformance serve``
+    (the sandbox real clients use): the same parser and leniency whichever way it starts."""
+    return uvicorn.Config(app, http=LenientLineEnds, log_level="warning", lifespan="on", **options)
+
+
 class _Server(uvicorn.Server):
     """uvicorn's server, telling an event once its startup is over (started, or failed)."""
 
@@ -132,8 +139,7 @@ def serve_in_thread(
     """
     sock = bind_socket(host, port)
     actual_port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", http=LenientLineEnds)
-    server = _Server(config)
+    server = _Server(uvicorn_config(app, access_log=False))
 
     def run() -> None:
         try:

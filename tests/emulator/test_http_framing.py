@@ -8,7 +8,11 @@ the connection's next request is not read as part of it.
 
 from __future__ import annotations
 
+import re
+import selectors
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -30,8 +34,10 @@ def emulator() -> Iterator[tuple[RunningEmulator, str]]:
         emu.stop()
 
 
-def status_of(emu: RunningEmulator, raw: bytes) -> int:
-    host, port = emu.url.removeprefix("http://").rsplit(":", 1)
+def status_of(emu: RunningEmulator | str, raw: bytes) -> int:
+    """The status of the answer to ``raw``, sent to an emulator (or a base URL)."""
+    url = emu if isinstance(emu, str) else emu.url
+    host, port = url.removeprefix("http://").rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(raw)
         head = b""
@@ -94,3 +100,29 @@ def test_a_lower_case_method_is_not_get(emulator: tuple[RunningEmulator, str]) -
     """Methods are case-sensitive (RFC 9110 9.1): ``get`` is no GET, and is not served as one."""
     emu, token = emulator
     assert status_of(emu, request(token, method=b"get")) in (400, 405, 501)
+
+
+def test_groove_conformance_serve_takes_a_bare_lf_too(tmp_path) -> None:
+    """The sandbox real clients use starts its server its own way (``cli.py``): same parser, same
+    leniency (``server.uvicorn_config``)."""
+    token = "framing-test-token"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conformance.cli", "serve", "--port", "0", "--token", f"u={token}"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            assert sel.select(timeout=30), "serve printed nothing"
+        first = proc.stdout.readline()
+        found = re.search(r"listening on (http://\S+)", first)
+        assert found, first
+        assert status_of(found.group(1), request(token, end=b"\n")) == 200
+        assert status_of(found.group(1), request(token)) == 200
+    finally:
+        proc.terminate()
+        proc.wait(30)
