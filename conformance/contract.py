@@ -171,8 +171,8 @@ def _fast_validator(ref: str) -> jsonschema_rs.Validator | None:
 
 
 def _plain_json(value: Any) -> bool:
-    """Only the types json.loads makes: the two validators agree on nothing else (a tuple is an
-    array to jsonschema_rs and not to jsonschema)."""
+    """Only the types json.loads makes: outside them the two validators may disagree (a tuple is
+    an array to jsonschema_rs and not to jsonschema)."""
     if value is None or isinstance(value, (str, int, float)):  # bool is an int
         return True
     if type(value) is list:
@@ -186,11 +186,11 @@ def _surely_valid(ref: str, instance: Any) -> bool:
     """True when the compiled validator accepts ``instance``; False for anything else (invalid,
     or not something it can judge): the caller then asks jsonschema."""
     fast = _fast_validator(ref)
-    if fast is None or not _plain_json(instance):
+    if fast is None:
         return False
     try:
-        return bool(fast.is_valid(instance))
-    except Exception:  # noqa: BLE001 - an instance it cannot take: jsonschema judges it
+        return _plain_json(instance) and bool(fast.is_valid(instance))
+    except Exception:  # noqa: BLE001 - an instance it cannot take (or too deep): jsonschema judges it
         return False
 
 
