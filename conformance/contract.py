@@ -210,10 +210,20 @@ def validate_request(operation_id: str, instance: Any) -> list[str]:
     op = _operation(operation_id)
     if "requestBody" not in op:
         raise ContractError(f"operation {operation_id!r} takes no request body")
-    pointer = f"{_operation_pointer(operation_id)}/requestBody/content/application~1json/schema"
-    if _surely_valid(f"{OPENAPI_URI}#{quote(pointer, safe='/~')}", instance):  # a URI: {} escaped
+    pointer = _request_body_pointer(operation_id)
+    if _surely_valid(_pointer_uri(pointer), instance):
         return []
     return _messages(_pointer_validator(pointer).iter_errors(instance))
+
+
+def _request_body_pointer(operation_id: str) -> str:
+    """Where ``operation_id``'s JSON request body schema is in openapi.yaml (a JSON pointer)."""
+    return f"{_operation_pointer(operation_id)}/requestBody/content/application~1json/schema"
+
+
+def _pointer_uri(pointer: str) -> str:
+    """The URI of a place in openapi.yaml, as jsonschema_rs takes it: the pointer's ``{}`` escaped."""
+    return f"{OPENAPI_URI}#{quote(pointer, safe='/~')}"
 
 
 def validate_query(operation_id: str, params: Mapping[str, str]) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -35,10 +34,8 @@ def _ref_and_slow(example: PageExample) -> tuple[str, Any] | None:
     if example.role == "request":
         if example.body is None or "requestBody" not in contract._operation(example.operation):
             return None
-        pointer = (
-            f"{contract._operation_pointer(example.operation)}/requestBody/content/application~1json/schema"
-        )
-        return f"{contract.OPENAPI_URI}#{quote(pointer, safe='/~')}", contract._pointer_validator(pointer)
+        pointer = contract._request_body_pointer(example.operation)
+        return contract._pointer_uri(pointer), contract._pointer_validator(pointer)
     name = contract.response_schema(example.operation, example.status or 200)
     return (contract._schema(name)["$id"], contract._validator(name)) if name else None
 

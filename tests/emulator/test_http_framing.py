@@ -2,8 +2,7 @@
 
 Sent as raw bytes over a socket, since no HTTP client library would send most of them. What a
 client may send and the RFCs let a server take is served (a bare LF as line end, RFC 9112 section
-2.2, as h11 did before); what the RFCs let a server refuse with a 400 is refused with a 400, and
-the connection's next request is not read as part of it.
+2.2, as h11 did before); what the RFCs let a server refuse with a 400 is refused with a 400.
 """
 
 from __future__ import annotations
