@@ -5,9 +5,9 @@ that concurrent requests never lose an update. The simplest design that guarante
 connection guarded by a lock, every request running as one ``BEGIN IMMEDIATE`` transaction that is
 committed when the operation returns and rolled back when it raises. Transactions are tiny (a
 batch is at most 100 rows; a reorder touches only the moved rows, see ``PlaylistOrder``), so
-serialising them costs little, and the app runs them on its event loop: a hop to a thread pool and
-back per request cost more than the transaction itself (``bench/emulator_throughput.py``). The
-lock stays, for the callers that use a store from more than one thread.
+serialising them costs little, and the app runs them on its event loop: behind one lock a thread
+pool would add a thread switch per request and no concurrency. The lock stays, for the callers
+that use a store from more than one thread.
 
 The database is in WAL mode with ``synchronous=NORMAL``: a committed transaction survives the
 server process being killed (SIGKILL), which is what ``--db`` promises; only an OS crash or power
