@@ -388,6 +388,7 @@ def documented_statuses(operation_id: str) -> tuple[int, ...]:
     return tuple(sorted(int(s) for s in _operation(operation_id).get("responses", {}) if s.isdigit()))
 
 
+@functools.cache  # an immutable answer from a cached document: the emulator asks on every browse
 def query_parameters(operation_id: str) -> tuple[str, ...]:
     """The names of ``operation_id``'s query parameters, in the order openapi.yaml lists them."""
     return tuple(
@@ -407,6 +408,24 @@ def path_parameter_schema(operation_id: str, name: str) -> dict[str, Any] | None
     """The schema of path parameter ``name`` of ``operation_id`` (a copy), or None."""
     param = _parameter(operation_id, name, "path")
     return copy.deepcopy(param.get("schema")) if param is not None else None
+
+
+@functools.cache
+def credential_parameters() -> dict[str, tuple[str, ...]]:
+    """Where the security schemes of openapi.yaml put a credential: location -> parameter names.
+
+    An ``http`` scheme travels in the ``Authorization`` header; an ``apiKey`` scheme in its own
+    ``in`` and ``name``. Generated requests leave these to the client, which adds the profile's.
+    """
+    found: dict[str, list[str]] = {}
+    for scheme in _openapi().get("components", {}).get("securitySchemes", {}).values():
+        if scheme.get("type") == "http":
+            where, name = "header", "Authorization"
+        else:
+            where, name = scheme.get("in"), scheme.get("name")
+        if isinstance(where, str) and isinstance(name, str) and name not in found.setdefault(where, []):
+            found[where].append(name)
+    return {where: tuple(names) for where, names in found.items()}
 
 
 def _parameter(operation_id: str, name: str, where: str) -> dict[str, Any] | None:

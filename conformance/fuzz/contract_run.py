@@ -170,7 +170,7 @@ def _seed_sent(operation: str, method: str, path: str, body: Any, r: Response) -
 def run_operation(env: Env, operation: str, mode: str) -> None:
     """Generated requests for one operation (positive or negative data), recorded through ``verify``."""
     api_operation = load_schema().find_operation_by_id(operation)
-    kwargs: dict[str, Any] = {"generation_mode": GenerationMode(mode)}
+    kwargs: dict[str, Any] = {"generation_mode": GenerationMode(mode), **_credentials_given()}
     if contract.request_schema(operation) is not None:
         kwargs["media_type"] = "application/json"
     strategy = api_operation.as_strategy(**kwargs)
@@ -201,6 +201,24 @@ def run_operation(env: Env, operation: str, mode: str) -> None:
     finally:
         tidy(env, pool)
     tally.record(final, note=f"{tally.examples} examples, {REPRODUCIBLE}")
+
+
+UNSENT = "(not sent: the client adds the profile's credentials)"
+
+
+def _credentials_given() -> dict[str, dict[str, str]]:
+    """The credential parameters of the security schemes, given to schemathesis as fixed values.
+
+    :func:`rewrite_case` drops every generated credential (the client adds the profile's), so
+    generating them is work thrown away; a fixed value is never drawn. It also keeps negative data
+    where it is sent: schemathesis does not negate a location that fixed values fully cover
+    (the headers), so a negative case never breaks only a credential that is then dropped.
+    """
+    return {
+        ("headers" if where == "header" else where): dict.fromkeys(names, UNSENT)
+        for where, names in contract.credential_parameters().items()
+        if where in ("header", "query")
+    }
 
 
 def tidy(env: Env, pool: IdPool) -> None:

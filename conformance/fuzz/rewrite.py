@@ -9,7 +9,8 @@ account one might name the user's data. So, after each case is drawn and before 
   :class:`~.pool.IdPool`: the run's catalog, what this test created, or a minted random GUID —
   unless it already is one of those (an OpenAPI link filled it from an earlier answer). Values
   that are not strings (negative data: wrong types) are kept: they name nothing;
-* generated credentials are dropped (``Authorization`` headers, ``accessToken``): the client adds
+* generated credentials are dropped (every header, and the query parameters of the contract's
+  security schemes, ``contract.credential_parameters``: ``accessToken``): the client adds
   the profile's own, from ``conformance.profiles``, the one place that knows them;
 * ``contentType=xml`` is dropped: generated bodies and answers are JSON (see the package docstring);
 * ``IsReadOnly`` and ``CollectionStateToken`` are dropped: the suite never sends them (E04; a random
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from requests.structures import CaseInsensitiveDict
 
+from conformance import contract
 from conformance.fuzz.oracle import NOT_XML_CHAR
 from conformance.fuzz.pool import IdPool
 
@@ -45,10 +47,11 @@ NEVER_SENT = ("IsReadOnly", "CollectionStateToken")
 def rewrite_case(case: Case, operation: str, pool: IdPool, draw: Draw, name_prefix: str) -> None:
     """Rewrite ``case`` in place (see the module docstring)."""
     case.headers = CaseInsensitiveDict()
+    credentials = contract.credential_parameters().get("query", ())
     query = {
         k: v
         for k, v in dict(case.query or {}).items()
-        if k != "accessToken" and not (k == "contentType" and v == "xml")
+        if k not in credentials and not (k == "contentType" and v == "xml")
     }
     if query != (case.query or {}):
         case.query = query
