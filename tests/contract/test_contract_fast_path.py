@@ -70,7 +70,7 @@ def test_fast_path_never_accepts_what_jsonschema_refuses(example: PageExample) -
     assert contract._fast_validator(ref) is not None, f"{ref} did not compile: the fast path is never taken"
     checked = refused = 0
     for instance in (copy.deepcopy(example.body), *_mutations(example.body)):
-        slow_valid = not list(slow.iter_errors(instance))
+        slow_valid = slow.is_valid(instance)  # stops at the first error: the same answer, sooner
         fast_valid = contract._surely_valid(ref, instance)
         assert fast_valid == slow_valid or not fast_valid, f"fast path accepts {instance!r} against {ref}"
         checked += 1
