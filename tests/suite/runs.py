@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -110,6 +111,9 @@ class RunResult:
     report: dict[str, Any] | None
     seconds: float
     output: str  # the run's last lines, for a failure message
+    # Embedded runs: where the tokens the run was given (GROOVE_USER_TOKEN, ...) showed up (the
+    # terminal output, files the run wrote); empty when nowhere.
+    leaked: tuple[str, ...] = ()
 
     def verdicts(self, verdict: str) -> list[str]:
         return [r["id"] for r in (self.report or {}).get("requirements", []) if r.get("verdict") == verdict]
@@ -213,12 +217,17 @@ def run(spec: RunSpec, workdir: Path, catalog_file: Path) -> RunResult:
             str(catalog_file),
         ]
     cmd += common
+    env = _clean_env(out / "state")
+    tokens = {}
+    if spec.embedded:  # the embedded emulator takes the tokens it is given: none may show anywhere
+        tokens = {f"GROOVE_{who}_TOKEN": secrets.token_urlsafe(18) for who in ("USER", "OTHER_USER")}
+        env.update(tokens)
     started = time.monotonic()
     try:
         proc = subprocess.run(
             cmd,
             cwd=out,
-            env=_clean_env(out / "state"),
+            env=env,
             capture_output=True,
             text=True,
             timeout=RUN_TIMEOUT_S,
@@ -231,7 +240,18 @@ def run(spec: RunSpec, workdir: Path, catalog_file: Path) -> RunResult:
     report_file = out / "report" / "report.json"
     report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.is_file() else None
     tail = "\n".join(str(output).splitlines()[-25:])
-    return RunResult(spec, status, report, seconds, tail)
+    return RunResult(spec, status, report, seconds, tail, _leaks(tokens.values(), str(output), out))
+
+
+def _leaks(tokens: Any, output: str, out: Path) -> tuple[str, ...]:
+    """Where any of ``tokens`` shows: ``output`` (the terminal's) or a file under ``out``."""
+    tokens = list(tokens)
+    if not tokens:
+        return ()
+    texts = {"terminal output": output}
+    for path in (p for p in out.rglob("*") if p.is_file()):
+        texts[str(path.relative_to(out))] = path.read_text(errors="replace")
+    return tuple(name for name, text in texts.items() if any(t in text for t in tokens))
 
 
 def shared_dir(workdir: Path) -> Path | None:
@@ -261,9 +281,16 @@ def run_once(spec: RunSpec, workdir: Path, catalog_file: Path, shared: Path | No
             data = json.loads(saved.read_text(encoding="utf-8"))
             report_file = shared / spec.name / "report" / "report.json"
             report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.is_file() else None
-            return RunResult(spec, data["exit_status"], report, data["seconds"], data["output"])
+            return RunResult(
+                spec, data["exit_status"], report, data["seconds"], data["output"], tuple(data["leaked"])
+            )
         result = run(spec, shared, catalog_file)
-        keep = {"exit_status": result.exit_status, "seconds": result.seconds, "output": result.output}
+        keep = {
+            "exit_status": result.exit_status,
+            "seconds": result.seconds,
+            "output": result.output,
+            "leaked": list(result.leaked),
+        }
         saved.write_text(json.dumps(keep), encoding="utf-8")
         return result
 
