@@ -166,6 +166,7 @@ def operation_for(method: str, path: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)  # the target's base URL, asked on every request: parsed once
 def _origin(url: str) -> tuple[str, str, int | None]:
     u = httpx.URL(url)
     port = u.port or {"http": 80, "https": 443}.get(u.scheme)
