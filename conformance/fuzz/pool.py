@@ -32,12 +32,11 @@ if TYPE_CHECKING:
 
 Draw = Callable[[Any], Any]
 MINTED_CHOICE = 4
-# One ID is two draws: a small integer holding, from its low end, the choice (0..4), the case of a
-# minted GUID and an index into what is owned; then the GUID. Four draws per ID (as this was) cost
-# more than the rest of a rewrite: a body of a hundred IDs is four hundred draws, each with
-# Hypothesis's bookkeeping. The GUID stays a draw of its own: packed into the same integer, its
-# bits came out mostly zero (Hypothesis favours small values of a wide range), so minted IDs
-# repeated and had no letters to put in upper or lower case (E13).
+# One ID is two draws (each draw carries Hypothesis's bookkeeping, and a body may name a hundred
+# IDs): a small integer holding, from its low end, the choice (0..4), the case of a minted GUID
+# and an index into what is owned; then the GUID, a draw of its own: packed into a wider integer
+# its bits come out mostly zero (Hypothesis favours small values), so minted IDs would repeat and
+# have no letters for either case (E13; tests/fuzz/test_rewrite.py pins their variety).
 _INDEX_SPAN = 2**20
 _PICK = st.integers(0, (MINTED_CHOICE + 1) * _INDEX_SPAN * 2 - 1)
 _GUID = st.uuids(version=4)

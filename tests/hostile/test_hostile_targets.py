@@ -33,10 +33,8 @@ REQUEST_TIMEOUT_S = 2
 HANG_GUARD_S = 900
 # The scenario files only: against a server that answers everything wrongly every generated test
 # fails and spends its level's shrink budget (a few seconds each) on it, which says nothing more
-# about the harness. A generated test meets a hostile server in the huge-body case (ONE_GENERATED).
+# about the harness. One generated test meets a hostile server, in the huge-body case.
 SCENARIOS_ONLY = ("-k", "not test_generated_contract and not test_state_machine")
-# The scenario files and one generated test: that is how the generated tests' transport meets a
-# hostile server, without every other generated test spending its shrink budget on the same failure.
 ONE_GENERATED = ("-k", "not test_state_machine and (not test_generated_contract or collection_add-positive)")
 
 

@@ -24,6 +24,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -243,15 +244,15 @@ def run(spec: RunSpec, workdir: Path, catalog_file: Path) -> RunResult:
     return RunResult(spec, status, report, seconds, tail, _leaks(tokens.values(), str(output), out))
 
 
-def _leaks(tokens: Any, output: str, out: Path) -> tuple[str, ...]:
+def _leaks(tokens: Iterable[str], output: str, out: Path) -> tuple[str, ...]:
     """Where any of ``tokens`` shows: ``output`` (the terminal's) or a file under ``out``."""
-    tokens = list(tokens)
-    if not tokens:
+    wanted = list(tokens)
+    if not wanted:
         return ()
     texts = {"terminal output": output}
     for path in (p for p in out.rglob("*") if p.is_file()):
         texts[str(path.relative_to(out))] = path.read_text(errors="replace")
-    return tuple(name for name, text in texts.items() if any(t in text for t in tokens))
+    return tuple(name for name, text in texts.items() if any(t in text for t in wanted))
 
 
 def shared_dir(workdir: Path) -> Path | None:
